@@ -1,0 +1,65 @@
+/*
+ * q_organisations.h - queries of the directory of organisations.
+ *
+ * Rows come back in the caller's arena; strings are NULL for SQL NULL.
+ */
+#ifndef NATVERK_Q_ORGANISATIONS_H
+#define NATVERK_Q_ORGANISATIONS_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "db/q_common.h"
+#include "util/arena.h"
+
+enum org_sort {
+	ORG_SORT_NAME,	    /* A to Ö (Swedish order) */
+	ORG_SORT_NAME_DESC, /* Ö to A */
+	ORG_SORT_POP_DESC,  /* largest population first, unknown last */
+	ORG_SORT_POP_ASC,   /* smallest population first, unknown last */
+	ORG_SORT__COUNT
+};
+
+struct org_filter {
+	const char *kind;     /* exact kind code, or NULL */
+	const char *county;   /* two-digit county code, or NULL */
+	const char *country;  /* ISO alpha-2, or NULL */
+	const char *folded;   /* folded search text (str_fold), or NULL */
+	enum org_sort sort;   /* order */
+	int64_t limit;	      /* rows wanted */
+	int64_t offset;	      /* rows skipped */
+};
+
+struct org_row {
+	int64_t id;		     /* primary key */
+	const char *kind;	     /* kind code */
+	const char *name;	     /* name */
+	const char *code;	     /* SCB code or NULL */
+	const char *county_code;     /* or NULL */
+	const char *county_name;     /* or NULL */
+	const char *country_iso2;    /* always set */
+	const char *country_name_en; /* English country name */
+	const char *country_name_sv; /* Swedish country name */
+	const char *province;	     /* or NULL */
+	const char *seat;	     /* or NULL */
+	int64_t population;	     /* -1 when unknown */
+	int64_t population_year;     /* 0 when unknown */
+	int64_t region_id;	     /* the region of its county, 0 when none */
+	const char *region_name;     /* or NULL */
+};
+
+/* One page of the directory and the total number of matches. */
+enum err db_organisations_list(struct db *db, struct arena *a, const struct org_filter *f,
+			       struct org_row **rows, size_t *n, int64_t *total);
+
+/* One organisation with its county and region; E_NOTFOUND when absent. */
+enum err db_organisation_by_id(struct db *db, struct arena *a, int64_t id, struct org_row *out);
+
+/* Every county, in code order. */
+enum err db_counties(struct db *db, struct arena *a, struct code_name **rows, size_t *n);
+
+/* The countries that have at least one organisation. */
+enum err db_organisation_countries(struct db *db, struct arena *a, struct code_name **rows,
+				   size_t *n);
+
+#endif

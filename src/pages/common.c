@@ -1,0 +1,305 @@
+/*
+ * common.c - see common.h.
+ */
+#include "pages/common.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "http/static.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "view/html.h"
+#include "view/i18n.h"
+#include "view/view.h"
+
+/* The main navigation: path prefix and English label. */
+static const struct {
+	const char *url;
+	const char *label;
+} nav_items[] = {
+	{"/organisations", N_("Organisations")},
+	{"/countries", N_("Countries")},
+};
+
+const char *pages_query(const struct req *req, const char *name)
+{
+	const char *v = req_query(req, name);
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+json_t *pages_str(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+json_t *pages_option(const char *value, const char *label, const char *current)
+{
+	return json_pack("{s:s, s:s, s:b}", "value", value, "label", label, "selected",
+			 current != NULL && strcmp(current, value) == 0);
+}
+
+json_t *pages_list_model(json_t *items, const struct paging *p)
+{
+	return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)p->total,
+			 "page", (json_int_t)p->page, "per_page", (json_int_t)p->per_page);
+}
+
+/* Appends the current query with name replaced by value (or removed). */
+static void query_with(struct buf *b, const struct req *req, const char *name, const char *value)
+{
+	bool first = true;
+	for (size_t i = 0; i < req->query.n; i++) {
+		const struct kv *kv = &req->query.items[i];
+		if (strcmp(kv->name, name) == 0 || kv->value[0] == '\0')
+			continue;
+		buf_putc(b, first ? '?' : '&');
+		first = false;
+		url_encode(b, kv->name, strlen(kv->name));
+		buf_putc(b, '=');
+		url_encode(b, kv->value, kv->len);
+	}
+	if (value != NULL) {
+		buf_putc(b, first ? '?' : '&');
+		url_encode(b, name, strlen(name));
+		buf_putc(b, '=');
+		url_encode(b, value, strlen(value));
+	}
+}
+
+const char *pages_url_with(const struct req *req, const char *name, const char *value)
+{
+	struct buf b;
+	buf_init(&b, HTTP_MAX_TARGET * 4);
+	buf_append(&b, req->target, strcspn(req->target, "?"));
+	query_with(&b, req, name, value);
+	const char *out = arena_strdup(req->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+json_t *pages_pager(const struct req *req, const struct paging *p)
+{
+	char prev[24], next[24];
+	snprintf(prev, sizeof prev, "%lld", (long long)(p->page - 1));
+	snprintf(next, sizeof next, "%lld", (long long)(p->page + 1));
+	bool has_prev = p->page > 1;
+	bool has_next = p->page < p->pages;
+	return json_pack("{s:I, s:I, s:o, s:o, s:b}", "page", (json_int_t)p->page, "pages",
+			 (json_int_t)p->pages,
+			 "prev_url", has_prev ? json_string(pages_url_with(req, "page", prev)) : json_null(),
+			 "next_url", has_next ? json_string(pages_url_with(req, "page", next)) : json_null(),
+			 "several", p->pages > 1);
+}
+
+/* The layout's data: language, navigation, language switch, stylesheet. */
+static json_t *layout_data(const struct req *req)
+{
+	json_t *nav = json_array();
+	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+		bool current = str_prefix_path(req->path, nav_items[i].url);
+		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "url", nav_items[i].url,
+						     "label", _(nav_items[i].label), "current",
+						     current));
+	}
+	const char *other = i18n_other(req->lang);
+	struct buf b;
+	buf_init(&b, HTTP_MAX_TARGET * 4);
+	buf_printf(&b, "/language/%s?next=", other);
+	url_encode(&b, req->target, strlen(req->target));
+	const char *etag = static_etag("css/app.css");
+	char css[80];
+	snprintf(css, sizeof css, "/static/css/app.css?v=%.8s", etag != NULL ? etag + 1 : "0");
+	json_t *page = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:s, s:s}", "lang", req->lang,
+				 "nav", nav, "lang_switch", "url", buf_str(&b), "lang", other,
+				 "label", strcmp(other, "en") == 0 ? "English" : "Svenska",
+				 "css_url", css, "request_id", req->request_id);
+	buf_free(&b);
+	return page;
+}
+
+/* Default message for an error when the handler gave none. */
+static const char *default_message(enum err e)
+{
+	switch (e) {
+	case E_INVALID: return _("The request could not be understood.");
+	case E_UNAUTHORIZED: return _("Please sign in to see this page.");
+	case E_FORBIDDEN: return _("You do not have permission to see this page.");
+	case E_NOTFOUND: return _("There is no page at this address.");
+	case E_METHOD: return _("This address does not accept that kind of request.");
+	case E_CONFLICT: return _("Someone else changed this in the meantime.");
+	case E_TOOBIG: return _("What you sent is too large.");
+	case E_URI_TOOLONG: return _("The address is too long.");
+	case E_MEDIA: return _("The format of what you sent is not supported.");
+	case E_UNPROCESSABLE: return _("What you sent breaks one of the programme's rules.");
+	case E_THROTTLED: return _("Too many requests. Please wait a moment and try again.");
+	case E_HEADERS: return _("The request headers are too large.");
+	case E_UNAVAILABLE: return _("The service is unavailable right now. Please try again shortly.");
+	default: return _("Something went wrong on our side. The error has been logged.");
+	}
+}
+
+static const char *error_title(int status)
+{
+	switch (status) {
+	case 400: return _("Bad request");
+	case 401: return _("Sign-in required");
+	case 403: return _("Not allowed");
+	case 404: return _("Page not found");
+	case 405: return _("Method not allowed");
+	case 409: return _("Conflict");
+	case 413: return _("Too large");
+	case 414: return _("Address too long");
+	case 415: return _("Unsupported format");
+	case 422: return _("Not accepted");
+	case 429: return _("Too many requests");
+	case 431: return _("Headers too large");
+	case 503: return _("Unavailable");
+	default: return _("Error");
+	}
+}
+
+static int dump_to_buf(const char *data, size_t size, void *ctx)
+{
+	buf_append(ctx, data, size);
+	return buf_failed(ctx) ? -1 : 0;
+}
+
+static void render_json(struct resp *resp, json_t *value)
+{
+	buf_reset(&resp->body);
+	resp->content_type = "application/json";
+	if (json_dump_callback(value, dump_to_buf, &resp->body, JSON_COMPACT) != 0) {
+		buf_reset(&resp->body);
+		resp->status = 500;
+		buf_puts(&resp->body, "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}");
+	}
+}
+
+/* Last resort when a template fails: a minimal page without templates. */
+static void render_plain_500(struct req *req, struct resp *resp)
+{
+	buf_reset(&resp->body);
+	resp->status = 500;
+	resp->content_type = "text/html; charset=utf-8";
+	buf_printf(&resp->body,
+		   "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\"><title>500</title>"
+		   "</head><body><h1>500</h1><p>",
+		   req->lang);
+	const char *msg = default_message(E_INTERNAL);
+	html_escape(&resp->body, msg, strlen(msg));
+	buf_printf(&resp->body, " (%s)</p></body></html>", req->request_id);
+}
+
+static void render_html(struct req *req, struct resp *resp, const char *template, json_t *model,
+			json_t *extras)
+{
+	json_t *ctx = json_object();
+	if (json_is_object(model))
+		json_object_update(ctx, model);
+	if (json_is_object(extras))
+		json_object_update(ctx, extras);
+	json_object_set_new(ctx, "page", layout_data(req));
+	buf_reset(&resp->body);
+	char err[256] = "";
+	enum err rc = view_render(req->lang, template, ctx, false, &resp->body, err, sizeof err);
+	json_decref(ctx);
+	if (rc != E_OK || buf_failed(&resp->body)) {
+		log_error("request %s: rendering %s failed: %s", req->request_id, template, err);
+		render_plain_500(req, resp);
+		return;
+	}
+	resp->content_type = "text/html; charset=utf-8";
+}
+
+static void render_error(struct req *req, struct resp *resp)
+{
+	enum err e = resp->error;
+	resp->status = err_http_status(e);
+	const char *message = resp->error_message != NULL ? resp->error_message : default_message(e);
+	if (resp->status >= 500)
+		log_error("request %s: %s %s failed: %s", req->request_id, req->method_name,
+			  req->path != NULL ? req->path : "-", err_str(e));
+	if (req->wants_json) {
+		json_t *obj = json_pack("{s:s, s:s}", "code", err_code(e), "message", message);
+		if (resp->error_fields != NULL)
+			json_object_set(obj, "fields", resp->error_fields);
+		json_t *wrap = json_pack("{s:o}", "error", obj);
+		render_json(resp, wrap);
+		json_decref(wrap);
+		return;
+	}
+	json_t *fields = json_array();
+	const char *key;
+	json_t *value;
+	json_object_foreach(resp->error_fields, key, value)
+	{
+		json_array_append_new(fields, json_pack("{s:s, s:O}", "name", key, "message", value));
+	}
+	const char *back = req->path != NULL && req->path[0] == '/' ? req->path : "/";
+	json_t *model = json_pack("{s:i, s:s, s:s, s:o, s:b, s:s}", "status", resp->status, "title",
+				  error_title(resp->status), "message", message, "fields", fields,
+				  "has_fields", json_array_size(fields) > 0, "back_url", back);
+	render_html(req, resp, "errors/error", model, NULL);
+	json_decref(model);
+}
+
+void pages_render(struct req *req, struct resp *resp)
+{
+	if (resp->error != E_OK) {
+		render_error(req, resp);
+		return;
+	}
+	/* Raw bodies, static files, redirects and 304s are complete already. */
+	if (resp->content_type != NULL || resp->static_body != NULL || resp->status == 304 ||
+	    (resp->status >= 300 && resp->status < 400))
+		return;
+	if (resp->model == NULL && resp->template == NULL)
+		return;
+	if (req->wants_json || resp->template == NULL) {
+		render_json(resp, resp->model != NULL ? resp->model : json_null());
+		return;
+	}
+	render_html(req, resp, resp->template, resp->model, resp->view);
+}
+
+void pages_handle(struct req *req, struct resp *resp)
+{
+	i18n_use(req->lang);
+	if ((req->route->flags & ROUTE_DB) && req->db == NULL && req->cfg != NULL) {
+		char err[DB_ERRLEN];
+		if (db_thread_conn(req->cfg->db_url, &req->db, err, sizeof err) != E_OK) {
+			log_error("request %s: no database connection: %s", req->request_id, err);
+			req->db = NULL;
+			if (!(req->route->flags & ROUTE_DB_OPTIONAL)) {
+				resp_error(resp, E_UNAVAILABLE, NULL);
+				pages_render(req, resp);
+				return;
+			}
+		}
+	}
+	enum err rc = req->route->handler(req, resp);
+	if (rc != E_OK && resp->error == E_OK)
+		resp_error(resp, rc, NULL);
+	pages_render(req, resp);
+}
+
+void pages_fail(struct req *req, struct resp *resp, enum err err, const char *why)
+{
+	i18n_use(req->lang);
+	if (why != NULL && err != E_NOTFOUND)
+		log_info("request %s: %s", req->request_id != NULL ? req->request_id : "-", why);
+	const char *message = NULL;
+	if (err == E_INVALID && why != NULL) {
+		if (strstr(why, "UTF-8") != NULL || strstr(why, "NUL") != NULL)
+			message = _("The address or form contains characters that are not valid text.");
+		else if (strstr(why, "too many fields") != NULL)
+			message = _("The request has too many fields.");
+		else if (strstr(why, "too long") != NULL)
+			message = _("A field in the request is too long.");
+	}
+	resp_error(resp, err, message);
+	pages_render(req, resp);
+}

@@ -1,0 +1,50 @@
+/*
+ * common.h - what every page handler shares: running a handler under the
+ * request's language, rendering its response as HTML or JSON, error pages,
+ * query-parameter checks, list models and pagers.
+ *
+ * This is the application side of http/server.h's struct server_app.
+ */
+#ifndef NATVERK_PAGES_COMMON_H
+#define NATVERK_PAGES_COMMON_H
+
+#include <jansson.h>
+
+#include "domain/paging.h"
+#include "http/req.h"
+#include "http/resp.h"
+
+/* Runs req->route's handler in req->lang and renders the response. */
+void pages_handle(struct req *req, struct resp *resp);
+
+/* Renders an error found by the server before any handler ran. */
+void pages_fail(struct req *req, struct resp *resp, enum err err, const char *why);
+
+/*
+ * Turns a filled response into a body: JSON (the model, or an error object)
+ * when the client asked for it, else the template rendered with the model,
+ * the HTML-only extras and the layout data.  Errors without a template get
+ * the error page.  Template failures become a 500 page.
+ */
+void pages_render(struct req *req, struct resp *resp);
+
+/* An optional query parameter: NULL when absent or empty. */
+const char *pages_query(const struct req *req, const char *name);
+
+/* The list envelope {"items": items, "total", "page", "per_page"}; steals items. */
+json_t *pages_list_model(json_t *items, const struct paging *p);
+
+/* The current URL with parameter name set to value (NULL removes it). */
+const char *pages_url_with(const struct req *req, const char *name, const char *value);
+
+/* Pager data for templates: {page, pages, prev_url, next_url} (URLs null
+ * at the ends). */
+json_t *pages_pager(const struct req *req, const struct paging *p);
+
+/* A JSON string for a nullable C string. */
+json_t *pages_str(const char *s);
+
+/* Options for a <select>: [{value, label, selected}] from parallel arrays. */
+json_t *pages_option(const char *value, const char *label, const char *current);
+
+#endif

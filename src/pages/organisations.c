@@ -1,0 +1,263 @@
+/*
+ * organisations.c - the public directory: search, filters, sorting and
+ * pages over every organisation, and one organisation's page.
+ */
+#include "pages/organisations.h"
+
+#include <string.h>
+
+#include "db/q_organisations.h"
+#include "domain/organisation.h"
+#include "domain/paging.h"
+#include "pages/common.h"
+#include "util/str.h"
+#include "view/fmt.h"
+#include "view/i18n.h"
+
+/* Sort parameter values, in the order of enum org_sort. */
+static const struct {
+	const char *value;
+	const char *label;
+} sorts[ORG_SORT__COUNT] = {
+	[ORG_SORT_NAME] = {"name", N_("Name, A to Z")},
+	[ORG_SORT_NAME_DESC] = {"-name", N_("Name, Z to A")},
+	[ORG_SORT_POP_DESC] = {"-population", N_("Population, largest first")},
+	[ORG_SORT_POP_ASC] = {"population", N_("Population, smallest first")},
+};
+
+struct org_params {
+	const char *q;	     /* search as typed */
+	struct org_filter f; /* the query */
+	struct paging paging; /* page and per_page */
+};
+
+static bool is_upper2(const char *s)
+{
+	return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/* Reads and checks the query parameters; unknown ones are ignored. */
+static enum err parse_params(struct req *req, struct resp *resp, struct org_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->q = pages_query(req, "q");
+	if (p->q != NULL) {
+		if (str_utf8_len(p->q, strlen(p->q)) > ORG_MAX_QUERY) {
+			resp_field_error(resp, "q", _("must be at most 100 characters"));
+		} else {
+			struct buf b;
+			buf_init(&b, 1024);
+			str_fold(&b, p->q, strlen(p->q));
+			p->f.folded = arena_strdup(req->arena, buf_str(&b));
+			buf_free(&b);
+		}
+	}
+	p->f.kind = pages_query(req, "kind");
+	if (p->f.kind != NULL && org_kind_find(p->f.kind) == NULL)
+		resp_field_error(resp, "kind", _("must be one of: municipality, region, local_government"));
+	p->f.county = pages_query(req, "county");
+	if (p->f.county != NULL && !org_scb_code_valid(p->f.county, 2))
+		resp_field_error(resp, "county", _("must be a two-digit county code, such as 01"));
+	p->f.country = pages_query(req, "country");
+	if (p->f.country != NULL && !is_upper2(p->f.country))
+		resp_field_error(resp, "country", _("must be a two-letter country code, such as SE"));
+	const char *sort = pages_query(req, "sort");
+	p->f.sort = ORG_SORT_NAME;
+	if (sort != NULL) {
+		size_t i = 0;
+		while (i < ORG_SORT__COUNT && strcmp(sorts[i].value, sort) != 0)
+			i++;
+		if (i == ORG_SORT__COUNT)
+			resp_field_error(resp, "sort", _("must be one of: name, -name, population, -population"));
+		else
+			p->f.sort = (enum org_sort)i;
+	}
+	const char *bad = NULL;
+	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &p->paging, &bad) !=
+	    E_OK) {
+		if (strcmp(bad, "page") == 0)
+			resp_field_error(resp, "page", _("must be a whole number from 1 to 100000"));
+		else
+			resp_field_error(resp, "per_page", _("must be a whole number from 1 to 200"));
+	}
+	if (resp->error != E_OK) {
+		resp->error_message = _("Some search parameters are not valid.");
+		return E_INVALID;
+	}
+	p->f.limit = p->paging.per_page;
+	p->f.offset = p->paging.offset;
+	return E_OK;
+}
+
+static const char *kind_name(const char *code)
+{
+	const struct org_kind *k = org_kind_find(code);
+	return k != NULL ? _(k->name) : code;
+}
+
+static const char *country_name(const struct req *req, const struct org_row *r)
+{
+	return strcmp(req->lang, "en") == 0 ? r->country_name_en : r->country_name_sv;
+}
+
+static json_t *population(const struct org_row *r)
+{
+	return r->population >= 0 ? json_integer(r->population) : json_null();
+}
+
+static json_t *org_item(const struct req *req, const struct org_row *r)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s}",
+			 "id", (json_int_t)r->id, "name", r->name, "kind", r->kind,
+			 "kind_name", kind_name(r->kind),
+			 "code", pages_str(r->code), "county_code", pages_str(r->county_code),
+			 "county_name", pages_str(r->county_name), "population", population(r),
+			 "population_year", r->population_year > 0 ? json_integer(r->population_year) : json_null(),
+			 "country", r->country_iso2, "country_name", country_name(req, r),
+			 "url", arena_printf(req->arena, "/organisations/%lld", (long long)r->id));
+}
+
+/* Checks the parameters, runs the query and sets the model; p keeps the
+ * parsed parameters and the paging with its total. */
+static enum err load_index(struct req *req, struct resp *resp, struct org_params *pp)
+{
+	struct org_params p;
+	enum err rc = parse_params(req, resp, &p);
+	if (rc != E_OK)
+		return rc;
+	struct org_row *rows;
+	size_t n;
+	int64_t total;
+	rc = db_organisations_list(req->db, req->arena, &p.f, &rows, &n, &total);
+	if (rc != E_OK)
+		return rc;
+	paging_set_total(&p.paging, total);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, org_item(req, &rows[i]));
+	resp_page(resp, "organisations/index", pages_list_model(items, &p.paging));
+	*pp = p;
+	return E_OK;
+}
+
+enum err organisations_index_data(struct req *req, struct resp *resp)
+{
+	struct org_params p;
+	return load_index(req, resp, &p);
+}
+
+/* The filter form: current values and the options of each list. */
+static json_t *filters(struct req *req, const struct org_params *p)
+{
+	json_t *kinds = json_array();
+	for (size_t i = 0; i < org_nkinds; i++)
+		json_array_append_new(kinds, pages_option(org_kinds[i].code, _(org_kinds[i].plural),
+							  p->f.kind));
+	json_t *counties = json_array();
+	struct code_name *cn;
+	size_t n;
+	if (db_counties(req->db, req->arena, &cn, &n) == E_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(counties, pages_option(cn[i].code, cn[i].name, p->f.county));
+	json_t *countries = json_array();
+	if (db_organisation_countries(req->db, req->arena, &cn, &n) == E_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(countries,
+					      pages_option(cn[i].code,
+							   strcmp(req->lang, "en") == 0 ? cn[i].name
+											: cn[i].name_sv,
+							   p->f.country));
+	json_t *sort = json_array();
+	for (size_t i = 0; i < ORG_SORT__COUNT; i++)
+		json_array_append_new(sort, pages_option(sorts[i].value, _(sorts[i].label),
+							 sorts[p->f.sort].value));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "q", p->q != NULL ? p->q : "", "kinds", kinds,
+			 "counties", counties, "countries", countries, "sorts", sort);
+}
+
+/* "Showing 1–50 of 311 organisations" in the page's language. */
+static const char *summary(struct req *req, const struct paging *p)
+{
+	const char *total = fmt_int(req->arena, req->lang, p->total);
+	if (p->total == 0)
+		return _("No organisations match.");
+	if (p->first == 0)
+		return arena_printf(req->arena, _("No organisations on this page; %s in all."), total);
+	return arena_printf(req->arena,
+			    ngettext("Showing %s–%s of %s organisation", "Showing %s–%s of %s organisations",
+				     (unsigned long)p->total),
+			    fmt_int(req->arena, req->lang, p->first),
+			    fmt_int(req->arena, req->lang, p->last), total);
+}
+
+/*
+ * GET /organisations
+ * Public.  Query: q (search, case and diacritics ignored), kind, county,
+ * country, sort (name, -name, population, -population), page, per_page.
+ * 200 with the list; 400 naming the bad parameter.
+ */
+enum err organisations_index(struct req *req, struct resp *resp)
+{
+	struct org_params p;
+	enum err rc = load_index(req, resp, &p);
+	if (rc != E_OK || req->wants_json)
+		return rc;
+	json_t *model = resp->model;
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(model, "items"), i, item)
+	{
+		json_t *pop = json_object_get(item, "population");
+		json_object_set_new(item, "population_text",
+				    json_is_integer(pop) ? json_string(fmt_int(req->arena, req->lang,
+									   json_integer_value(pop)))
+							 : json_string(""));
+	}
+	resp->view = json_pack("{s:o, s:s, s:b, s:o}", "filters", filters(req, &p), "summary",
+			       summary(req, &p.paging), "has_items",
+			       json_array_size(json_object_get(model, "items")) > 0, "pager",
+			       pages_pager(req, &p.paging));
+	return E_OK;
+}
+
+enum err organisations_show_data(struct req *req, struct resp *resp)
+{
+	int64_t id;
+	if (!str_to_i64(req_param(req, "id"), 1, INT64_MAX, &id))
+		return resp_error(resp, E_NOTFOUND, NULL);
+	struct org_row r;
+	enum err rc = db_organisation_by_id(req->db, req->arena, id, &r);
+	if (rc != E_OK)
+		return rc == E_NOTFOUND ? resp_error(resp, E_NOTFOUND, _("There is no organisation with this number.")) : rc;
+	json_t *model = org_item(req, &r);
+	json_object_set_new(model, "seat", pages_str(r.seat));
+	json_object_set_new(model, "province", pages_str(r.province));
+	json_object_set_new(model, "region",
+			    r.region_id > 0 && strcmp(r.kind, "region") != 0
+				    ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)r.region_id, "name",
+						r.region_name, "url",
+						arena_printf(req->arena, "/organisations/%lld",
+							     (long long)r.region_id))
+				    : json_null());
+	resp_page(resp, "organisations/show", model);
+	return E_OK;
+}
+
+/*
+ * GET /organisations/{id}
+ * Public.  200 with the organisation; 404 for an unknown or malformed id.
+ */
+enum err organisations_show(struct req *req, struct resp *resp)
+{
+	enum err rc = organisations_show_data(req, resp);
+	if (rc != E_OK || req->wants_json)
+		return rc;
+	json_t *m = resp->model;
+	json_t *pop = json_object_get(m, "population");
+	resp->view = json_pack("{s:s, s:s}", "population_text",
+			       json_is_integer(pop) ? fmt_int(req->arena, req->lang, json_integer_value(pop)) : "",
+			       "country_url",
+			       arena_printf(req->arena, "/countries/%s",
+					    json_string_value(json_object_get(m, "country"))));
+	return E_OK;
+}

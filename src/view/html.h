@@ -1,0 +1,21 @@
+/*
+ * html.h - the few HTML escaping helpers.
+ *
+ * Escaping copies runs of safe bytes with one memcpy each (strcspn), which
+ * is several times faster than byte-by-byte appends on typical text.
+ */
+#ifndef NATVERK_HTML_H
+#define NATVERK_HTML_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* Appends s[0..len) with & < > " ' replaced by &amp; &lt; &gt; &quot; &#39;. */
+void html_escape(struct buf *out, const char *s, size_t len);
+
+/* Appends s[0..len) percent-encoded for a URL query component (RFC 3986
+ * unreserved characters kept, space as %20). */
+void url_encode(struct buf *out, const char *s, size_t len);
+
+#endif
