@@ -23,6 +23,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/static/{path}", static_serve, ROUTE_PREFIX, 0, "static"},
 	{HTTP_GET, "/healthz", health_show, ROUTE_DB | ROUTE_DB_OPTIONAL | ROUTE_NOLOG, 0, "healthz"},
 	{HTTP_GET, "/metrics", metrics_serve, ROUTE_NOLOG, 0, "metrics"},
+	{HTTP_POST, "/csp-report", csp_report, 0, CSP_REPORT_MAX_BODY, "csp_report"},
 };
 
 static const struct server_app app = {

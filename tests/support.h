@@ -15,6 +15,9 @@
 /* The project root (NATVERK_ROOT, else the source root compiled in). */
 const char *test_root(void);
 
+/* The compiled translations (NATVERK_LOCALEDIR, else the build tree's). */
+const char *test_localedir(void);
+
 /* A path under the project root, in a static buffer (tests are single-threaded). */
 const char *test_path(const char *rel);
 

@@ -13,6 +13,7 @@
 #define HTTP_MAX_PARAMS 4		  /* path parameters per route */
 #define HTTP_MAX_COOKIES 32		  /* cookies considered per request */
 #define HTTP_DEFAULT_BODY (16 * 1024)	  /* body limit for routes that set none */
+#define HTTP_MAX_DISCARD (1024 * 1024)	  /* body bytes read and dropped after an early answer */
 #define HTTP_MAX_FILES 10		  /* uploaded files per multipart body */
 #define HTTP_MAX_PARTS 110		  /* parts per multipart body (fields + files) */
 #define HTTP_CONNECTION_LIMIT 1024	  /* simultaneous connections */

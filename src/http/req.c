@@ -204,6 +204,15 @@ bool req_accept_json(const char *accept)
 
 enum err req_parse_head(struct req *r, const char **why)
 {
+	/* Language and format first: an error about the target must still be
+	 * answered in the reader's language and format. */
+	const char *cookie = req_header(r, "cookie");
+	if (cookie != NULL)
+		parse_cookies(r, cookie);
+	r->lang = req_negotiate_lang(req_cookie(r, "lang"), req_header(r, "accept-language"),
+				     &r->lang_from_cookie);
+	r->wants_json = req_accept_json(req_header(r, "accept"));
+
 	const char *t = r->target;
 	size_t tlen = strlen(t);
 	if (tlen > HTTP_MAX_TARGET) {
@@ -232,12 +241,6 @@ enum err req_parse_head(struct req *r, const char **why)
 	if (rc != E_OK)
 		return rc;
 
-	const char *cookie = req_header(r, "cookie");
-	if (cookie != NULL)
-		parse_cookies(r, cookie);
-	r->lang = req_negotiate_lang(req_cookie(r, "lang"), req_header(r, "accept-language"),
-				     &r->lang_from_cookie);
-	r->wants_json = req_accept_json(req_header(r, "accept"));
 	return E_OK;
 }
 

@@ -65,13 +65,15 @@ struct exchange {
 	struct timespec start;	    /* for latency */
 	int status;		    /* status sent */
 	size_t bytes;		    /* body bytes sent */
+	size_t received;	    /* body bytes received, kept or not */
 	bool counted;		    /* in_flight was incremented */
 };
 
 static const char *const security_headers[][2] = {
 	{"Content-Security-Policy",
 	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-	 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+	 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+	 "report-uri /csp-report"},
 	{"X-Content-Type-Options", "nosniff"},
 	{"X-Frame-Options", "DENY"},
 	{"Referrer-Policy", "same-origin"},
@@ -231,6 +233,8 @@ static void queue(struct exchange *ex, struct MHD_Connection *conn)
 	if (atomic_load(&ex->srv->stopping))
 		MHD_add_response_header(mr, "Connection", "close");
 	ex->status = rs->status;
+	/* Counted when queued, so /metrics right after a response shows it. */
+	metrics_record(ex->route_index, ex->status, elapsed_since(&ex->start));
 	if (MHD_queue_response(conn, (unsigned)rs->status, mr) != MHD_YES)
 		log_error("cannot queue response for request %s", ex->req->request_id);
 	MHD_destroy_response(mr);
@@ -247,22 +251,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_NO; /* no URI callback happened: cannot answer */
 	if (ex->phase == PHASE_NEW) {
 		begin(ex, conn, method);
+		/* A body announced as too large is refused before it is sent;
+		 * libmicrohttpd then closes the connection, which is what we want. */
+		if (ex->phase == PHASE_READY && ex->resp.error == E_TOOBIG)
+			queue(ex, conn);
 		return MHD_YES;
 	}
 	if (ex->phase == PHASE_QUEUED) {
-		*upload_data_size = 0; /* discard what follows an early answer */
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
+		ex->received += *upload_data_size;
 		if (ex->phase == PHASE_BODY) {
 			buf_append(&ex->body, upload_data, *upload_data_size);
-			if (buf_failed(&ex->body))
+			if (buf_failed(&ex->body)) {
+				buf_free(&ex->body);
 				fail_early(ex, E_TOOBIG, "body over the route's limit");
+			}
 		}
 		*upload_data_size = 0;
-		if (ex->phase == PHASE_READY)
-			queue(ex, conn);
-		return MHD_YES;
+		/* A response can only be queued once the body is read (0.9.75
+		 * refuses it in between): bytes after an early answer are
+		 * discarded, up to a cap beyond which we drop the connection. */
+		return ex->received > HTTP_MAX_DISCARD ? MHD_NO : MHD_YES;
 	}
 	if (ex->phase == PHASE_BODY) {
 		struct req *r = ex->req;
@@ -316,10 +328,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	double seconds = elapsed_since(&ex->start);
-	if (ex->phase == PHASE_QUEUED) {
-		metrics_record(ex->route_index, ex->status, seconds);
+	if (ex->phase == PHASE_QUEUED)
 		access_log(ex, seconds);
-	}
 	if (ex->counted)
 		atomic_fetch_sub(&ex->srv->in_flight, 1);
 	resp_free(&ex->resp);

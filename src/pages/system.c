@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db/q_common.h"
 #include "pages/common.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "view/i18n.h"
 
@@ -75,5 +76,36 @@ enum err health_show(struct req *req, struct resp *resp)
 enum err home_show(struct req *req, struct resp *resp)
 {
 	resp_page(resp, "home", json_pack("{s:s}", "name", "natverk"));
+	return E_OK;
+}
+
+/*
+ * POST /csp-report
+ * Public.  Browsers send a JSON report here when the Content-Security-
+ * Policy blocks something on one of our pages; we log the directive and
+ * the blocked address so a broken page shows up in the logs.  Changes no
+ * state, so it needs no CSRF token.  204; 400 for a body that is not JSON;
+ * 413 above the route's body limit.
+ */
+enum err csp_report(struct req *req, struct resp *resp)
+{
+	json_error_t jerr;
+	json_t *report = req->body != NULL ? json_loadb(req->body, req->body_len, 0, &jerr) : NULL;
+	if (!json_is_object(report)) {
+		json_decref(report);
+		return resp_error(resp, E_INVALID, _("The report is not JSON."));
+	}
+	json_t *r = json_object_get(report, "csp-report");
+	if (!json_is_object(r))
+		r = report;
+	const char *directive = json_string_value(json_object_get(r, "violated-directive"));
+	const char *blocked = json_string_value(json_object_get(r, "blocked-uri"));
+	const char *page = json_string_value(json_object_get(r, "document-uri"));
+	log_warn("request %s: content security policy blocked %.200s (%.100s) on %.200s",
+		 req->request_id, blocked != NULL ? blocked : "-", directive != NULL ? directive : "-",
+		 page != NULL ? page : "-");
+	json_decref(report);
+	resp->status = 204;
+	resp->content_type = "text/plain; charset=utf-8";
 	return E_OK;
 }

@@ -143,7 +143,7 @@ static void fold_cp(struct buf *out, uint32_t cp, const char *orig, size_t n, bo
 	buf_append(out, orig, n);
 }
 
-static void fold_into(struct buf *out, const char *s, size_t len, bool sv_sort)
+static void fold_into(struct buf *out, const char *s, size_t len, bool sv_sort, bool search)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool pending_space = false;
@@ -156,7 +156,9 @@ static void fold_into(struct buf *out, const char *s, size_t len, bool sv_sort)
 			i++; /* invalid byte: skip it, callers validate first */
 			continue;
 		}
-		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0) {
+		bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0;
+		/* In search text a hyphen is a word break: "upplands bro" finds Upplands-Bro. */
+		if (space || (cp == '-' && !sv_sort && search)) {
 			pending_space = any;
 		} else {
 			if (pending_space)
@@ -171,12 +173,12 @@ static void fold_into(struct buf *out, const char *s, size_t len, bool sv_sort)
 
 void str_fold(struct buf *out, const char *s, size_t len)
 {
-	fold_into(out, s, len, false);
+	fold_into(out, s, len, false, true);
 }
 
 void str_sort_key(struct buf *out, const char *s, size_t len, const char *lang)
 {
-	fold_into(out, s, len, lang != NULL && strcmp(lang, "sv") == 0);
+	fold_into(out, s, len, lang != NULL && strcmp(lang, "sv") == 0, false);
 }
 
 void str_json_quote(struct buf *out, const char *s, size_t len)

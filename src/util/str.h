@@ -27,7 +27,8 @@ size_t str_utf8_len(const char *s, size_t len);
 
 /* Appends s folded for search: lower case, diacritics removed (Göteborg,
  * GÖTEBORG, goteborg all fold to "goteborg"; Åre to "are"), combining marks
- * dropped, runs of white space collapsed to one space, ends trimmed.  s must
+ * dropped, hyphens and runs of white space collapsed to one space, ends
+ * trimmed.  s must
  * be valid UTF-8. */
 void str_fold(struct buf *out, const char *s, size_t len);
 
