@@ -356,43 +356,92 @@ static enum err put_org(struct ctx *c, struct table *t, struct org_rec *o, struc
 	return E_OK;
 }
 
-static enum err import_regions(struct ctx *c)
+/* One county's region as read from se_regions.csv, with the population of
+ * its municipalities summed while they are imported. */
+struct region {
+	char code[3];		 /* county code */
+	char *name;		 /* region name */
+	char *seat;		 /* seat of the regional council, or NULL */
+	int line;		 /* line in the file, for messages */
+	int64_t population;	 /* sum over the county's municipalities */
+	int64_t population_year; /* their year */
+};
+
+#define MAX_COUNTIES 100
+
+struct regions {
+	struct region r[MAX_COUNTIES]; /* in file order */
+	size_t n;		       /* used */
+};
+
+/* Reads se_regions.csv and writes the counties. */
+static enum err import_counties(struct ctx *c, struct regions *regs)
 {
 	struct table t;
-	struct import_stats counties = {0}, regions = {0};
+	struct import_stats s = {0};
 	enum err rc = table_open(c, &t, "se_regions.csv", "county_code,region_name,county_name,seat");
 	bool row = true;
 	while (rc == E_OK && (rc = table_next(c, &t, &row)) == E_OK && row) {
 		char **f = t.csv.fields;
 		if (!org_scb_code_valid(f[0], 2)) {
 			rc = bad(c, &t, "county code must be two digits", f[0]);
-			break;
-		}
-		if (f[1][0] == '\0' || f[2][0] == '\0') {
+		} else if (f[1][0] == '\0' || f[2][0] == '\0') {
 			rc = bad(c, &t, "region and county names are required", f[0]);
-			break;
+		} else if (regs->n == MAX_COUNTIES) {
+			rc = bad(c, &t, "too many counties", f[0]);
 		}
+		if (rc != E_OK)
+			break;
 		bool changed = false;
 		rc = db_county_upsert(c->db, f[0], f[2], &changed);
 		if (rc != E_OK) {
 			snprintf(c->err, c->errlen, "%s:%d: %s", t.path, t.csv.line, db_errmsg(c->db));
 			break;
 		}
-		counties.rows++;
-		counties.changed += changed;
-		struct org_rec o = {.kind = "region", .name = f[1], .code = f[0], .county_code = f[0],
-				    .seat = f[3][0] ? f[3] : NULL, .population = -1};
-		rc = put_org(c, &t, &o, &regions);
+		struct region *r = &regs->r[regs->n++];
+		memcpy(r->code, f[0], 3);
+		r->name = strdup(f[1]);
+		r->seat = f[3][0] ? strdup(f[3]) : NULL;
+		r->line = t.csv.line;
+		s.rows++;
+		s.changed += changed;
 	}
 	table_close(&t);
-	if (rc == E_OK) {
-		report(c, "counties", &counties);
-		report(c, "regions", &regions);
-	}
+	if (rc == E_OK)
+		report(c, "counties", &s);
 	return rc;
 }
 
-static enum err import_municipalities(struct ctx *c)
+/* Writes the regions, each with the population of its county. */
+static enum err import_region_orgs(struct ctx *c, struct regions *regs)
+{
+	struct import_stats s = {0};
+	struct table t = {0};
+	snprintf(t.path, sizeof t.path, "%s/data/se_regions.csv", c->root);
+	enum err rc = E_OK;
+	for (size_t i = 0; rc == E_OK && i < regs->n; i++) {
+		struct region *r = &regs->r[i];
+		t.csv.line = r->line;
+		struct org_rec o = {.kind = "region", .name = r->name, .code = r->code,
+				    .county_code = r->code, .seat = r->seat,
+				    .population = r->population > 0 ? r->population : -1,
+				    .population_year = r->population_year};
+		rc = put_org(c, &t, &o, &s);
+	}
+	if (rc == E_OK)
+		report(c, "regions", &s);
+	return rc;
+}
+
+static void regions_free(struct regions *regs)
+{
+	for (size_t i = 0; i < regs->n; i++) {
+		free(regs->r[i].name);
+		free(regs->r[i].seat);
+	}
+}
+
+static enum err import_municipalities(struct ctx *c, struct regions *regs)
 {
 	struct table t;
 	struct import_stats s = {0};
@@ -402,10 +451,16 @@ static enum err import_municipalities(struct ctx *c)
 	while (rc == E_OK && (rc = table_next(c, &t, &row)) == E_OK && row) {
 		char **f = t.csv.fields;
 		int64_t pop = -1, year = 0;
+		struct region *region = NULL;
+		for (size_t i = 0; i < regs->n; i++)
+			if (strcmp(regs->r[i].code, f[2]) == 0)
+				region = &regs->r[i];
 		if (!org_scb_code_valid(f[0], 4)) {
 			rc = bad(c, &t, "municipality code must be four digits", f[0]);
 		} else if (!org_scb_code_valid(f[2], 2) || strncmp(f[0], f[2], 2) != 0) {
 			rc = bad(c, &t, "county code must be the first two digits of the code", f[2]);
+		} else if (region == NULL) {
+			rc = bad(c, &t, "county code not in se_regions.csv", f[2]);
 		} else if (f[1][0] == '\0') {
 			rc = bad(c, &t, "name is required", f[0]);
 		} else if (f[4][0] != '\0' && !str_to_i64(f[4], 0, 100000000, &pop)) {
@@ -415,6 +470,11 @@ static enum err import_municipalities(struct ctx *c)
 		}
 		if (rc != E_OK)
 			break;
+		if (pop >= 0) {
+			region->population += pop;
+			if (year > region->population_year)
+				region->population_year = year;
+		}
 		struct org_rec o = {.kind = "municipality", .name = f[1], .code = f[0],
 				    .county_code = f[2], .population = pop, .population_year = year};
 		rc = put_org(c, &t, &o, &s);
@@ -446,10 +506,21 @@ enum err import_reference(struct db *db, const char *root, FILE *progress, char 
 		rc = import_clusters(&c);
 	if (rc == E_OK)
 		rc = import_eligibility(&c);
+	/* Counties first (municipalities refer to them), regions last (their
+	 * population is the sum of their municipalities'). */
+	struct regions *regs = calloc(1, sizeof *regs);
+	if (regs == NULL)
+		rc = E_NOMEM;
 	if (rc == E_OK)
-		rc = import_regions(&c);
+		rc = import_counties(&c, regs);
 	if (rc == E_OK)
-		rc = import_municipalities(&c);
+		rc = import_municipalities(&c, regs);
+	if (rc == E_OK)
+		rc = import_region_orgs(&c, regs);
+	if (regs != NULL) {
+		regions_free(regs);
+		free(regs);
+	}
 	if (rc == E_OK) {
 		rc = db_commit(db);
 		if (rc != E_OK)

@@ -50,6 +50,10 @@ Test(reference, complete_and_correct)
 	cr_expect_eq(count(db, "SELECT COUNT(*) FROM eligibility_periods WHERE valid_to IS NULL"), 13);
 	cr_expect_str_eq(text(db, "SELECT name FROM organisations WHERE kind = 'region' AND code = '14'"),
 			 "Västra Götalandsregionen");
+	/* A region's population is the sum of its county's municipalities. */
+	cr_expect_eq(count(db, "SELECT population FROM organisations WHERE kind = 'region' AND code = '09'"),
+		     count(db, "SELECT population FROM organisations WHERE kind = 'municipality' AND code = '0980'"));
+	cr_expect_eq(count(db, "SELECT SUM(population) FROM organisations WHERE kind = 'region'"), 10605520);
 	db_close(db);
 }
 
