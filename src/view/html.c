@@ -14,7 +14,7 @@
 
 /* Bytes html_escape must replace; every other byte is copied as is. */
 static const bool html_special[256] = {
-	['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+    ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
 };
 
 /* Bytes url_encode keeps: RFC 3986 section 2.3 "unreserved". */
@@ -42,18 +42,10 @@ void html_escape(struct buf *out, const char *s, size_t len)
 		if (n == len)
 			return;
 		switch (p[n]) {
-		case '&':
-			buf_append(out, "&amp;", 5);
-			break;
-		case '<':
-			buf_append(out, "&lt;", 4);
-			break;
-		case '>':
-			buf_append(out, "&gt;", 4);
-			break;
-		case '"':
-			buf_append(out, "&quot;", 6);
-			break;
+		case '&': buf_append(out, "&amp;", 5); break;
+		case '<': buf_append(out, "&lt;", 4); break;
+		case '>': buf_append(out, "&gt;", 4); break;
+		case '"': buf_append(out, "&quot;", 6); break;
 		default: /* the apostrophe: &#39; works in HTML 4 too, unlike &apos; */
 			buf_append(out, "&#39;", 5);
 			break;

@@ -1,8 +1,9 @@
 /*
  * html.h - the few HTML escaping helpers.
  *
- * Escaping copies runs of safe bytes with one memcpy each (strcspn), which
- * is several times faster than byte-by-byte appends on typical text.
+ * Escaping copies runs of safe bytes with one memcpy each, which is several
+ * times faster than byte-by-byte appends on typical text.  Inputs are
+ * (pointer, length): they need not be NUL-terminated and may contain NULs.
  */
 #ifndef NATVERK_HTML_H
 #define NATVERK_HTML_H

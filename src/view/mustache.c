@@ -59,26 +59,26 @@ struct node {
 	enum node_type type; /* what this node is */
 	bool standalone;     /* PARTIAL, PARENT: alone on its line, so indent applies */
 	const char *str;     /* TEXT: the bytes; others: the name (not NUL-terminated) */
-	size_t len;	     /* bytes in str */
+	size_t len;          /* bytes in str */
 	size_t head_len;     /* VAR, RAW, SECTION, INVERTED: bytes before the first '.' */
 	const char *indent;  /* PARTIAL, PARENT: blanks before a standalone tag;
 				BLOCK: what each line of an overriding argument gets */
 	size_t indent_len;   /* bytes in indent */
-	char *cname;	     /* PARTIAL, PARENT: the name as a C string, for the lookup */
+	char *cname;         /* PARTIAL, PARENT: the name as a C string, for the lookup */
 	struct node *kids;   /* SECTION, INVERTED, PARENT, BLOCK: the content */
-	size_t nkids;	     /* entries in kids */
+	size_t nkids;        /* entries in kids */
 };
 
 /* A translation returned by the translate callback, copied because nodes
  * point into it after mustache_parse returns. */
 struct chunk {
 	struct chunk *next; /* older translations */
-	char text[];	    /* NUL-terminated */
+	char text[];        /* NUL-terminated */
 };
 
 struct mustache {
-	char *name;	      /* copied at parse time, for messages */
-	char *src;	      /* copy of the source; nodes point into it */
+	char *name;           /* copied at parse time, for messages */
+	char *src;            /* copy of the source; nodes point into it */
 	struct chunk *chunks; /* copies of the translations; nodes point into them */
 	struct node root;     /* a container whose kids are the template */
 };
@@ -87,59 +87,59 @@ struct mustache {
 
 struct vec {
 	struct node *v; /* nodes, malloc'ed */
-	size_t n;	/* in use */
-	size_t cap;	/* allocated */
+	size_t n;       /* in use */
+	size_t cap;     /* allocated */
 };
 
 /* An open container while parsing: the root, a section, a parent, a block. */
 struct frame {
-	struct node node;   /* the container; its kids are taken from kids at the close */
-	struct vec kids;    /* nodes parsed inside it so far */
-	unsigned line;	    /* line of the opening tag, for messages */
-	bool arg;	    /* BLOCK directly inside a PARENT: an argument */
-	bool left_clear;    /* PARENT: only blanks before the opening tag on its line */
-	bool open_alone;    /* PARENT: the opening tag is standalone on its own */
-	size_t ws_node;	    /* PARENT: index in the enclosing kids of the blanks
-			       before the opening tag, or SIZE_MAX */
-	const char *x;	    /* intrinsic indentation removed from each content line */
-	size_t xlen;	    /* bytes in x */
+	struct node node; /* the container; its kids are taken from kids at the close */
+	struct vec kids;  /* nodes parsed inside it so far */
+	unsigned line;    /* line of the opening tag, for messages */
+	bool arg;         /* BLOCK directly inside a PARENT: an argument */
+	bool left_clear;  /* PARENT: only blanks before the opening tag on its line */
+	bool open_alone;  /* PARENT: the opening tag is standalone on its own */
+	size_t ws_node;   /* PARENT: index in the enclosing kids of the blanks
+			     before the opening tag, or SIZE_MAX */
+	const char *x;    /* intrinsic indentation removed from each content line */
+	size_t xlen;      /* bytes in x */
 };
 
 /* What scan_tag learns about one tag and its line. */
 struct tag {
-	char type;		 /* '#', '^', '/', '!', '>', '<', '$', '=', '&', '{' or 0 */
-	const char *name;	 /* trimmed content (the name for most types) */
-	size_t name_len;	 /* bytes in name */
-	size_t start;		 /* offset of the opening delimiter */
-	size_t end;		 /* offset just past the closing delimiter */
-	size_t ls;		 /* offset of the start of the tag's line */
-	bool left_clear;	 /* only blanks between ls and start, no tag before */
-	bool right_clear;	 /* only blanks, then a newline or the end, after end */
-	size_t eol;		 /* past that newline when right_clear */
-	bool standalone;	 /* left_clear && right_clear && not an interpolation */
-	char otag[DELIM_MAX];	 /* '=': the new opening delimiter */
-	size_t olen;		 /* '=': its length */
-	char ctag[DELIM_MAX];	 /* '=': the new closing delimiter */
-	size_t clen;		 /* '=': its length */
+	char type;            /* '#', '^', '/', '!', '>', '<', '$', '=', '&', '{' or 0 */
+	const char *name;     /* trimmed content (the name for most types) */
+	size_t name_len;      /* bytes in name */
+	size_t start;         /* offset of the opening delimiter */
+	size_t end;           /* offset just past the closing delimiter */
+	size_t ls;            /* offset of the start of the tag's line */
+	bool left_clear;      /* only blanks between ls and start, no tag before */
+	bool right_clear;     /* only blanks, then a newline or the end, after end */
+	size_t eol;           /* past that newline when right_clear */
+	bool standalone;      /* left_clear && right_clear && not an interpolation */
+	char otag[DELIM_MAX]; /* '=': the new opening delimiter */
+	size_t olen;          /* '=': its length */
+	char ctag[DELIM_MAX]; /* '=': the new closing delimiter */
+	size_t clen;          /* '=': its length */
 };
 
 struct parser {
-	struct mustache *t;			  /* the template being built */
-	const struct mustache_parse_opts *opts;	  /* never NULL */
-	char otag[DELIM_MAX];			  /* current opening delimiter */
-	size_t olen;				  /* its length */
-	char ctag[DELIM_MAX];			  /* current closing delimiter */
-	size_t clen;				  /* its length */
+	struct mustache *t;                         /* the template being built */
+	const struct mustache_parse_opts *opts;     /* never NULL */
+	char otag[DELIM_MAX];                       /* current opening delimiter */
+	size_t olen;                                /* its length */
+	char ctag[DELIM_MAX];                       /* current closing delimiter */
+	size_t clen;                                /* its length */
 	struct frame stack[MUSTACHE_MAX_DEPTH + 1]; /* [0] is the root */
-	size_t depth;				  /* index of the innermost open frame */
-	const char *src;			  /* text being parsed: t->src or a translation */
-	size_t len;				  /* its length */
-	bool sub;				  /* src is a translation */
-	unsigned sub_line;			  /* line of the {{#_}} being translated */
-	size_t line_pos;			  /* t->src counted up to here ... */
-	unsigned line_no;			  /* ... and this is the line there */
-	char *err;				  /* caller's message buffer */
-	size_t errlen;				  /* its size */
+	size_t depth;                               /* index of the innermost open frame */
+	const char *src;                            /* text being parsed: t->src or a translation */
+	size_t len;                                 /* its length */
+	bool sub;                                   /* src is a translation */
+	unsigned sub_line;                          /* line of the {{#_}} being translated */
+	size_t line_pos;                            /* t->src counted up to here ... */
+	unsigned line_no;                           /* ... and this is the line there */
+	char *err;                                  /* caller's message buffer */
+	size_t errlen;                              /* its size */
 };
 
 static bool is_blank(char c)
@@ -165,7 +165,7 @@ static unsigned parser_line(struct parser *p, size_t pos)
 }
 
 static enum err parse_fail(struct parser *p, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Writes "name:line: message" into the caller's buffer; returns E_INVALID. */
 static enum err parse_fail(struct parser *p, unsigned line, const char *fmt, ...)
@@ -371,8 +371,8 @@ static enum err scan_tag(struct parser *p, size_t start, size_t pos, struct tag 
 	if (t->type == '=')
 		return scan_delims(p, t);
 	if (!name_ok(t))
-		return parse_fail(p, parser_line(p, start), "bad tag name '%.*s'",
-				  (int)t->name_len, t->name);
+		return parse_fail(p, parser_line(p, start), "bad tag name '%.*s'", (int)t->name_len,
+				  t->name);
 	return E_OK;
 }
 
@@ -561,8 +561,9 @@ static enum err on_close(struct parser *p, const struct tag *t, size_t *pos)
 		return parse_fail(p, line, "closing tag '{{/%.*s}}' without an opening tag",
 				  (int)t->name_len, t->name);
 	if (t->name_len != f->node.len || memcmp(t->name, f->node.str, t->name_len) != 0)
-		return parse_fail(p, line, "closing tag '{{/%.*s}}' does not match '%.*s' opened at line %u",
-				  (int)t->name_len, t->name, (int)f->node.len, f->node.str, f->line);
+		return parse_fail(
+		    p, line, "closing tag '{{/%.*s}}' does not match '%.*s' opened at line %u",
+		    (int)t->name_len, t->name, (int)f->node.len, f->node.str, f->line);
 	if (f->node.type == NODE_PARENT)
 		return close_parent(p, t, pos);
 	enum err rc;
@@ -687,8 +688,7 @@ static enum err on_tag(struct parser *p, const struct tag *t, size_t *pos)
 {
 	enum err rc;
 	switch (t->type) {
-	case '!':
-		return skip_tag(p, t, pos, t->standalone);
+	case '!': return skip_tag(p, t, pos, t->standalone);
 	case '=':
 		rc = skip_tag(p, t, pos, t->standalone);
 		memcpy(p->otag, t->otag, t->olen);
@@ -705,16 +705,11 @@ static enum err on_tag(struct parser *p, const struct tag *t, size_t *pos)
 		if (rc != E_OK)
 			return rc;
 		return push_frame(p, t, t->type == '#' ? NODE_SECTION : NODE_INVERTED);
-	case '>':
-		return on_partial(p, t, pos);
-	case '<':
-		return on_open_parent(p, t, pos);
-	case '$':
-		return on_open_block(p, t, pos);
-	case '/':
-		return on_close(p, t, pos);
-	default:
-		return on_var(p, t, pos);
+	case '>': return on_partial(p, t, pos);
+	case '<': return on_open_parent(p, t, pos);
+	case '$': return on_open_block(p, t, pos);
+	case '/': return on_close(p, t, pos);
+	default: return on_var(p, t, pos);
 	}
 }
 
@@ -787,7 +782,8 @@ static enum err parse_template(struct mustache *t, size_t len,
 	enum err rc = parse_source(p);
 	if (rc == E_OK && p->depth > 0) {
 		const struct frame *f = &p->stack[p->depth];
-		rc = parse_fail(p, f->line, "unclosed section '%.*s'", (int)f->node.len, f->node.str);
+		rc = parse_fail(p, f->line, "unclosed section '%.*s'", (int)f->node.len,
+				f->node.str);
 	}
 	if (rc == E_OK) {
 		t->root.kids = p->stack[0].kids.v;
@@ -844,29 +840,29 @@ struct seg {
 /* A {{<parent}} being expanded: its argument blocks override the blocks of
  * the templates it includes. */
 struct scope {
-	const struct node *parent;    /* the NODE_PARENT node */
-	const struct mustache *tmpl;  /* the template that node is in */
-	const struct scope *outer;    /* the parent expansion around this one, or NULL */
+	const struct node *parent;   /* the NODE_PARENT node */
+	const struct mustache *tmpl; /* the template that node is in */
+	const struct scope *outer;   /* the parent expansion around this one, or NULL */
 };
 
 struct render {
-	const struct mustache_render_opts *opts; /* never NULL */
-	struct buf *out;			  /* where the text goes */
-	const struct mustache *tmpl;		  /* template of the nodes being rendered */
-	const struct scope *scope;		  /* innermost parent expansion, or NULL */
-	json_t *ctx[MUSTACHE_MAX_DEPTH + 1];	  /* context stack, root first */
-	size_t nctx;				  /* entries in ctx */
+	const struct mustache_render_opts *opts;   /* never NULL */
+	struct buf *out;                           /* where the text goes */
+	const struct mustache *tmpl;               /* template of the nodes being rendered */
+	const struct scope *scope;                 /* innermost parent expansion, or NULL */
+	json_t *ctx[MUSTACHE_MAX_DEPTH + 1];       /* context stack, root first */
+	size_t nctx;                               /* entries in ctx */
 	struct seg indent[MUSTACHE_MAX_DEPTH + 1]; /* indentation pieces, outermost first */
-	size_t nindent;				  /* pieces in use */
-	size_t indent_base;			  /* first piece that applies */
-	unsigned depth;				  /* sections, partials, parents, blocks entered */
-	bool bol;				  /* at a line start: indentation is due */
-	char *err;				  /* caller's message buffer */
-	size_t errlen;				  /* its size */
+	size_t nindent;                            /* pieces in use */
+	size_t indent_base;                        /* first piece that applies */
+	unsigned depth;                            /* sections, partials, parents, blocks */
+	bool bol;                                  /* at a line start: indentation is due */
+	char *err;                                 /* caller's message buffer */
+	size_t errlen;                             /* its size */
 };
 
 static enum err render_fail(struct render *r, enum err rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Writes "template: message" into the caller's buffer; returns rc. */
 static enum err render_fail(struct render *r, enum err rc, const char *fmt, ...)
@@ -883,10 +879,28 @@ static enum err render_fail(struct render *r, enum err rc, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * buf_append with its common case inlined: most appends are a few bytes into
+ * a buffer that already has room, and there the call and the cap arithmetic
+ * cost as much as the copy.  Whenever room is not certain (first append,
+ * growth, the cap, a failed buffer) buf_append decides.
+ */
+static inline void out_append(struct buf *b, const void *p, size_t n)
+{
+	size_t max = b->max != 0 ? b->max : BUF_DEFAULT_MAX;
+	if (b->cap - b->len > n && max - b->len >= n && !b->failed) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	buf_append(b, p, n);
+}
+
 static void put_indent(struct render *r)
 {
 	for (size_t i = r->indent_base; i < r->nindent; i++)
-		buf_append(r->out, r->indent[i].s, r->indent[i].len);
+		out_append(r->out, r->indent[i].s, r->indent[i].len);
 	r->bol = false;
 }
 
@@ -895,7 +909,7 @@ static void put_indent(struct render *r)
 static void put_text(struct render *r, const char *s, size_t len)
 {
 	if (r->nindent == r->indent_base) {
-		buf_append(r->out, s, len);
+		out_append(r->out, s, len);
 		r->bol = s[len - 1] == '\n';
 		return;
 	}
@@ -904,7 +918,7 @@ static void put_text(struct render *r, const char *s, size_t len)
 			put_indent(r);
 		const char *nl = memchr(s, '\n', len);
 		size_t n = nl != NULL ? (size_t)(nl - s) + 1 : len;
-		buf_append(r->out, s, n);
+		out_append(r->out, s, n);
 		r->bol = nl != NULL;
 		s += n;
 		len -= n;
@@ -931,12 +945,57 @@ static size_t fmt_int(char *out, json_int_t v)
 }
 
 /*
+ * Fast path of fmt_real for the common case of a few decimals (prices,
+ * scores, 1.21): the fewest decimals k <= 6 such that the digits of
+ * round(d * 10^k), at most 15 of them, read back as d.  Dividing that
+ * integer by 10^k (both exact doubles) rounds exactly as strtod would, so
+ * the comparison is the round-trip test without printf and strtod, which
+ * cost ten times more; the digits are those %.15g prints.  Returns 0 when
+ * no such k exists.
+ */
+static size_t fmt_real_short(char *out, double d)
+{
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+	static const long long ipow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+	for (int k = 0; k < 7; k++) {
+		double m = d * pow10[k];
+		/* Beyond 15 digits two decimals may both read back as d; printf picks
+		 * the correctly rounded one. */
+		if (!(m > -1e15 && m < 1e15))
+			return 0;
+		long long r = (long long)(m + (m >= 0 ? 0.5 : -0.5));
+		if ((double)r / pow10[k] != d)
+			continue;
+		size_t len = 0;
+		if (r < 0) {
+			out[len++] = '-';
+			r = -r;
+		}
+		len += fmt_int(out + len, r / ipow10[k]);
+		if (k > 0) {
+			out[len++] = '.';
+			long long frac = r % ipow10[k];
+			for (int i = k - 1; i >= 0; i--) {
+				out[len + (size_t)i] = (char)('0' + frac % 10);
+				frac /= 10;
+			}
+			len += (size_t)k;
+		}
+		return len;
+	}
+	return 0;
+}
+
+/*
  * The shortest of %.15g, %.16g, %.17g that reads back as d: 1.21 prints as
  * "1.21", not "1.2099999999999999".  Any double with a representation of 15
  * significant digits or fewer gets it from %.15g (%g drops trailing zeros).
  */
 static size_t fmt_real(char *out, size_t size, double d)
 {
+	size_t fast = fmt_real_short(out, d);
+	if (fast > 0)
+		return fast;
 	int n = 0;
 	for (int prec = 15; prec <= 17; prec++) {
 		n = snprintf(out, size, "%.*g", prec, d);
@@ -974,21 +1033,18 @@ static void put_value(struct render *r, const json_t *v, bool escape)
 		if (escape)
 			html_escape(r->out, json_string_value(v), json_string_length(v));
 		else
-			buf_append(r->out, json_string_value(v), json_string_length(v));
+			out_append(r->out, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER:
 		n = fmt_int(num, json_integer_value(v));
-		buf_append(r->out, num, n);
+		out_append(r->out, num, n);
 		return;
 	case JSON_REAL:
 		n = fmt_real(num, sizeof(num), json_real_value(v));
-		buf_append(r->out, num, n);
+		out_append(r->out, num, n);
 		return;
-	case JSON_TRUE:
-		buf_append(r->out, "true", 4);
-		return;
-	default:
-		return;
+	case JSON_TRUE: out_append(r->out, "true", 4); return;
+	default: return;
 	}
 }
 
@@ -1111,9 +1167,10 @@ static enum err render_inverted(struct render *r, const struct node *k)
 
 /* Renders the template included by a partial or parent node k.  A
  * standalone include indents every line of it; an inline one starts with no
- * indentation, since only its first line shares a line with ours. */
-static enum err render_include(struct render *r, const struct node *k,
-			       const struct mustache *inc)
+ * indentation, since only its first line shares a line with ours (the spec
+ * prepends the indentation to the lines of the including template's text,
+ * and an inline include's later lines are not among them). */
+static enum err render_include(struct render *r, const struct node *k, const struct mustache *inc)
 {
 	const struct mustache *tmpl = r->tmpl;
 	size_t nindent = r->nindent, base = r->indent_base;
@@ -1131,6 +1188,10 @@ static enum err render_include(struct render *r, const struct node *k,
 	r->tmpl = tmpl;
 	r->nindent = nindent;
 	r->indent_base = base;
+	/* Back in our text: a standalone tag took its line with it, so we are at
+	 * a line start whatever the include ended with; an inline one leaves us
+	 * in the middle of our line even after a newline of the include. */
+	r->bol = k->standalone;
 	return rc;
 }
 
@@ -1175,7 +1236,8 @@ static const struct node *find_arg(const struct node *pn, const struct node *k)
 {
 	for (size_t i = 0; i < pn->nkids; i++) {
 		const struct node *b = &pn->kids[i];
-		if (b->type == NODE_BLOCK && b->len == k->len && memcmp(b->str, k->str, k->len) == 0)
+		if (b->type == NODE_BLOCK && b->len == k->len &&
+		    memcmp(b->str, k->str, k->len) == 0)
 			return b;
 	}
 	return NULL;
@@ -1226,28 +1288,14 @@ static enum err render_nodes(struct render *r, const struct node *kids, size_t n
 	for (size_t i = 0; i < n && rc == E_OK; i++) {
 		const struct node *k = &kids[i];
 		switch (k->type) {
-		case NODE_TEXT:
-			put_text(r, k->str, k->len);
-			break;
+		case NODE_TEXT: put_text(r, k->str, k->len); break;
 		case NODE_VAR:
-		case NODE_RAW:
-			rc = render_var(r, k);
-			break;
-		case NODE_SECTION:
-			rc = render_section(r, k);
-			break;
-		case NODE_INVERTED:
-			rc = render_inverted(r, k);
-			break;
-		case NODE_PARTIAL:
-			rc = render_partial(r, k);
-			break;
-		case NODE_PARENT:
-			rc = render_parent(r, k);
-			break;
-		case NODE_BLOCK:
-			rc = render_block(r, k);
-			break;
+		case NODE_RAW: rc = render_var(r, k); break;
+		case NODE_SECTION: rc = render_section(r, k); break;
+		case NODE_INVERTED: rc = render_inverted(r, k); break;
+		case NODE_PARTIAL: rc = render_partial(r, k); break;
+		case NODE_PARENT: rc = render_parent(r, k); break;
+		case NODE_BLOCK: rc = render_block(r, k); break;
 		}
 	}
 	return rc;

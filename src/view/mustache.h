@@ -14,6 +14,17 @@
  * what a lambda returning the translation would render, done once per
  * language at start-up instead of on every request.
  *
+ * The raw text is passed exactly as written between the tags (the message
+ * extractor must take the same bytes), and the two tags are never
+ * standalone: the pair stands for inline text.  When translate returns NULL
+ * the raw text is used as is.
+ *
+ * Values: strings interpolate as they are, integers in decimal, reals in the
+ * shortest form that reads back exactly (1.21, not 1.2099999999999999, with
+ * a dot whatever the locale), true as "true", false and null as nothing.  A
+ * section is skipped for false, null, an empty list and an empty string;
+ * any other value (0 included) renders it once, and a list once per item.
+ *
  * Parsed templates are immutable and may be rendered from many threads at
  * once.  Rendering allocates only through the output buffer and the stack.
  */
@@ -61,6 +72,7 @@ enum err mustache_parse(const char *name, const char *src, size_t len,
 			const struct mustache_parse_opts *opts, struct mustache **out, char *err,
 			size_t errlen);
 
+/* Frees t and everything it owns; NULL is ignored. */
 void mustache_free(struct mustache *t);
 
 /* The name given at parse time. Borrowed. */
