@@ -313,6 +313,19 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	rc = server_listen(cfg->listen, &cfg->listen_fd, &cfg->listen_port, err, sizeof err);
+	if (rc != E_OK)
+		return fail("%s", err);
+	/* Links in mail need the public address; without one, use the bound one. */
+	const char *host = cfg->listen;
+	size_t hlen = strrchr(host, ':') != NULL ? (size_t)(strrchr(host, ':') - host) : 0;
+	if (cfg->base_url == NULL) {
+		snprintf(cfg->base_url_buf, sizeof cfg->base_url_buf, "http://%.*s:%d",
+			 hlen > 0 && strncmp(host, "0.0.0.0", hlen) != 0 ? (int)hlen : 9,
+			 hlen > 0 && strncmp(host, "0.0.0.0", hlen) != 0 ? host : "127.0.0.1",
+			 cfg->listen_port);
+		cfg->base_url = cfg->base_url_buf;
+	}
 	struct server *srv;
 	rc = server_start(cfg, routes_app(), &srv, err, sizeof err);
 	if (rc != E_OK)
@@ -322,11 +335,8 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	char safe[512];
 	db_redact_url(cfg->db_url, safe, sizeof safe);
-	const char *host = cfg->listen;
-	size_t hlen = strrchr(host, ':') != NULL ? (size_t)(strrchr(host, ':') - host) : 0;
-	printf("natverk %s listening on http://%.*s:%d (database %s, %d threads, ready in %.0f ms)\n",
-	       NATVERK_VERSION, hlen > 0 ? (int)hlen : 9, hlen > 0 ? host : "127.0.0.1",
-	       server_port(srv), safe, cfg->threads, ms);
+	printf("natverk %s listening on %s (database %s, %d threads, ready in %.0f ms)\n",
+	       NATVERK_VERSION, cfg->base_url, safe, cfg->threads, ms);
 	fflush(stdout);
 
 	int sig = 0;

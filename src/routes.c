@@ -20,10 +20,11 @@ static const struct route routes[] = {
 	{HTTP_GET, "/countries", countries_index, ROUTE_DB, 0, "countries_index"},
 	{HTTP_GET, "/countries/{iso2}", countries_show, ROUTE_DB, 0, "countries_show"},
 	{HTTP_GET, "/language/{lang}", language_switch, 0, 0, "language_switch"},
-	{HTTP_GET, "/static/{path}", static_serve, ROUTE_PREFIX, 0, "static"},
-	{HTTP_GET, "/healthz", health_show, ROUTE_DB | ROUTE_DB_OPTIONAL | ROUTE_NOLOG, 0, "healthz"},
-	{HTTP_GET, "/metrics", metrics_serve, ROUTE_NOLOG, 0, "metrics"},
-	{HTTP_POST, "/csp-report", csp_report, 0, CSP_REPORT_MAX_BODY, "csp_report"},
+	{HTTP_GET, "/static/{path}", static_serve, ROUTE_PREFIX | ROUTE_NO_SESSION, 0, "static"},
+	{HTTP_GET, "/healthz", health_show, ROUTE_DB | ROUTE_DB_OPTIONAL | ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "healthz"},
+	{HTTP_GET, "/metrics", metrics_serve, ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "metrics"},
+	{HTTP_POST, "/csp-report", csp_report, ROUTE_NO_SESSION | ROUTE_NO_CSRF, CSP_REPORT_MAX_BODY,
+	 "csp_report"},
 };
 
 static const struct server_app app = {

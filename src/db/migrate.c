@@ -197,8 +197,45 @@ done:
 	return rc;
 }
 
-char *migrate_expand(enum db_backend backend, const char *sql)
+/* Drops the lines of blocks meant for the other engine: a line "-- @sqlite"
+ * or "-- @postgresql" opens a block that ends at a line "-- @end". */
+static char *select_engine_blocks(enum db_backend backend, const char *sql)
 {
+	struct buf b = BUF_INIT;
+	const char *keep_tag = backend == DB_POSTGRES ? "-- @postgresql" : "-- @sqlite";
+	bool skipping = false;
+	const char *p = sql;
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+		bool opens = (n == strlen("-- @sqlite") && strncmp(p, "-- @sqlite", n) == 0) ||
+			     (n == strlen("-- @postgresql") && strncmp(p, "-- @postgresql", n) == 0);
+		bool closes = n == strlen("-- @end") && strncmp(p, "-- @end", n) == 0;
+		if (opens)
+			skipping = strncmp(p, keep_tag, n) != 0 || n != strlen(keep_tag);
+		else if (closes)
+			skipping = false;
+		else if (!skipping)
+			buf_append(&b, p, n);
+		p += n;
+		if (*p == '\n') {
+			if (!skipping && !opens && !closes)
+				buf_putc(&b, '\n');
+			p++;
+		}
+	}
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data != NULL ? buf_steal(&b, NULL) : strdup("");
+}
+
+char *migrate_expand(enum db_backend backend, const char *input)
+{
+	char *selected = select_engine_blocks(backend, input);
+	if (selected == NULL)
+		return NULL;
+	const char *sql = selected;
 	static const struct {
 		const char *macro;    /* as written in the files */
 		const char *sqlite;   /* SQLite's text */
@@ -234,6 +271,7 @@ char *migrate_expand(enum db_backend backend, const char *sql)
 		if (!matched)
 			buf_putc(&b, *p++);
 	}
+	free(selected);
 	if (buf_failed(&b)) {
 		buf_free(&b);
 		return NULL;

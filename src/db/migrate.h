@@ -12,6 +12,10 @@
  *   @COLLATE_C@  SQLite: (nothing, BINARY is byte order already)
  *                PostgreSQL: COLLATE "C"
  *
+ * Statements only one engine understands (triggers, functions) sit in
+ * blocks: a line "-- @sqlite" or "-- @postgresql" opens a block kept only
+ * for that engine, a line "-- @end" closes it.
+ *
  * A migration that fails rolls back entirely and stops the run.
  */
 #ifndef NATVERK_MIGRATE_H

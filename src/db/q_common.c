@@ -78,3 +78,22 @@ enum err q_ping(struct db *db)
 	db_done(st);
 	return rc;
 }
+
+enum err q_write(struct db_stmt *st, enum err none)
+{
+	enum err rc = db_step(st, NULL);
+	if (rc == E_OK && db_changes(st) == 0)
+		rc = none;
+	db_done(st);
+	return rc;
+}
+
+enum err q_insert_id(struct db_stmt *st, int64_t *id)
+{
+	bool row;
+	enum err rc = db_step(st, &row);
+	if (rc == E_OK && row && id != NULL)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	return rc;
+}

@@ -32,6 +32,14 @@ void *q_grow(struct arena *a, void *array, size_t elem, size_t count, size_t *ca
 enum err q_code_names(struct db *db, struct arena *a, const char *sql, bool with_sv,
 		      struct code_name **rows, size_t *n);
 
+/* Steps a write statement and finishes it; when no row changed the result
+ * is none (E_OK to accept that, E_NOTFOUND or E_CONFLICT to report it). */
+enum err q_write(struct db_stmt *st, enum err none);
+
+/* Steps an INSERT ... RETURNING id, stores the id (id may be NULL) and
+ * finishes the statement. */
+enum err q_insert_id(struct db_stmt *st, int64_t *id);
+
 /* Runs SELECT 1: E_OK when the database answers. */
 enum err q_ping(struct db *db);
 

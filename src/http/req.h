@@ -20,6 +20,7 @@
 struct db;
 struct config;
 struct route;
+struct actor;
 
 enum http_method {
 	HTTP_GET = 1 << 0,
@@ -81,6 +82,8 @@ struct req {
 	struct db *db;		   /* this thread's connection; NULL when not needed */
 	const struct config *cfg;  /* server configuration, read-only */
 	int64_t now;		   /* request start, seconds since the epoch */
+	struct actor *actor;	   /* who is asking; set by the application, never NULL there */
+	const char *csrf;	   /* the form token pages of this request carry, or NULL */
 };
 
 /* Appends a pair to a list (arena-allocated array growth). */

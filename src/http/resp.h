@@ -39,6 +39,7 @@ struct resp {
 	const char *error_message; /* translated message for the user */
 	json_t *error_fields;	  /* {"param": "message"} for field errors; owned */
 	bool no_store;		  /* Cache-Control: no-store (personal pages) */
+	const char *error_page;	  /* template for the error, NULL: errors/error */
 };
 
 /* A 200 response with nothing set. */

@@ -22,6 +22,8 @@ enum route_flag {
 	ROUTE_PREFIX = 1 << 1, /* the last parameter takes the rest of the path */
 	ROUTE_NOLOG = 1 << 2,  /* keep out of the access log (health checks) */
 	ROUTE_DB_OPTIONAL = 1 << 3, /* with ROUTE_DB: run the handler even without a connection */
+	ROUTE_NO_SESSION = 1 << 4,  /* never look up the session (static files, probes) */
+	ROUTE_NO_CSRF = 1 << 5,	    /* unsafe method without a CSRF token (reports only) */
 };
 
 struct route {

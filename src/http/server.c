@@ -347,8 +347,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd: %s", msg);
 }
 
-/* Opens the listening socket for "host:port" ("[::1]:8080", ":8080"). */
-static enum err listen_on(const char *spec, int *fd_out, int *port_out, char *err, size_t errlen)
+enum err server_listen(const char *spec, int *fd_out, int *port_out, char *err, size_t errlen)
 {
 	char host[256] = "";
 	const char *colon = strrchr(spec, ':');
@@ -426,10 +425,14 @@ enum err server_start(const struct config *cfg, const struct server_app *app,
 	randombytes_buf(rnd, sizeof rnd);
 	for (size_t i = 0; i < sizeof rnd; i++)
 		snprintf(srv->id_prefix + 2 * i, 3, "%02x", rnd[i]);
-	enum err rc = listen_on(cfg->listen, &srv->listen_fd, &srv->port, err, errlen);
-	if (rc != E_OK) {
-		free(srv);
-		return rc;
+	srv->listen_fd = cfg->listen_fd;
+	srv->port = cfg->listen_port;
+	if (srv->listen_fd < 0) {
+		enum err rc = server_listen(cfg->listen, &srv->listen_fd, &srv->port, err, errlen);
+		if (rc != E_OK) {
+			free(srv);
+			return rc;
+		}
 	}
 	metrics_init(app->routes, app->nroutes);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |

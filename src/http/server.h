@@ -28,7 +28,16 @@ struct server_app {
 struct server;
 
 /*
- * Binds cfg->listen and starts the worker threads.  Returns E_OK with
+ * Opens the listening socket for spec ("host:port", "[::1]:8080",
+ * ":8080"); port 0 picks a free port.  Returns E_OK with the socket and the
+ * port bound, E_INVALID for a malformed spec, or E_IO with a one-line
+ * message ("address 127.0.0.1:8080 is already in use").
+ */
+enum err server_listen(const char *spec, int *fd_out, int *port_out, char *err, size_t errlen);
+
+/*
+ * Starts the worker threads on cfg->listen_fd (or, when it is -1, binds
+ * cfg->listen first).  Returns E_OK with
  * *out, or E_IO with a one-line message in err ("address 127.0.0.1:8080 is
  * already in use", "cannot resolve ...").  Port 0 picks a free port
  * (server_port tells which).  SIGINT/SIGTERM should be blocked by the

@@ -3,13 +3,17 @@
  */
 #include "pages/common.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "db/db.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "auth/session.h"
+#include "db/q_audit.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 #include "util/str.h"
 #include "view/html.h"
 #include "view/i18n.h"
@@ -94,7 +98,8 @@ json_t *pages_pager(const struct req *req, const struct paging *p)
 			 "several", p->pages > 1);
 }
 
-/* The layout's data: language, navigation, language switch, stylesheet. */
+/* The layout's data: language, navigation, language switch, stylesheet,
+ * and who is signed in (with the form token of the sign-out button). */
 static json_t *layout_data(const struct req *req)
 {
 	json_t *nav = json_array();
@@ -104,6 +109,12 @@ static json_t *layout_data(const struct req *req)
 						     "label", _(nav_items[i].label), "current",
 						     current));
 	}
+	const struct actor *a = req->actor;
+	bool signed_in = a != NULL && a->person_id != 0;
+	if (signed_in && policy_allows(a, ACT_PEOPLE_VIEW, 0))
+		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "url", "/admin", "label",
+						     _("Administration"), "current",
+						     str_prefix_path(req->path, "/admin")));
 	const char *other = i18n_other(req->lang);
 	struct buf b;
 	buf_init(&b, HTTP_MAX_TARGET * 4);
@@ -112,10 +123,13 @@ static json_t *layout_data(const struct req *req)
 	const char *etag = static_etag("css/app.css");
 	char css[80];
 	snprintf(css, sizeof css, "/static/css/app.css?v=%.8s", etag != NULL ? etag + 1 : "0");
-	json_t *page = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:s, s:s}", "lang", req->lang,
-				 "nav", nav, "lang_switch", "url", buf_str(&b), "lang", other,
-				 "label", strcmp(other, "en") == 0 ? "English" : "Svenska",
-				 "css_url", css, "request_id", req->request_id);
+	json_t *user = signed_in ? json_pack("{s:s, s:s}", "name", a->name, "url", "/profile")
+				 : json_null();
+	json_t *page = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:s, s:s, s:o, s:s}", "lang",
+				 req->lang, "nav", nav, "lang_switch", "url", buf_str(&b), "lang",
+				 other, "label", strcmp(other, "en") == 0 ? "English" : "Svenska",
+				 "css_url", css, "request_id", req->request_id, "user", user, "csrf",
+				 req->csrf != NULL ? req->csrf : "");
 	buf_free(&b);
 	return page;
 }
@@ -242,7 +256,9 @@ static void render_error(struct req *req, struct resp *resp)
 	json_t *model = json_pack("{s:i, s:s, s:s, s:o, s:b, s:s}", "status", resp->status, "title",
 				  error_title(resp->status), "message", message, "fields", fields,
 				  "has_fields", json_array_size(fields) > 0, "back_url", back);
-	render_html(req, resp, "errors/error", model, NULL);
+	json_object_set_new(model, "retry_url", json_string(req->target != NULL ? req->target : "/"));
+	render_html(req, resp, resp->error_page != NULL ? resp->error_page : "errors/error", model,
+		    NULL);
 	json_decref(model);
 }
 
@@ -265,25 +281,225 @@ void pages_render(struct req *req, struct resp *resp)
 	render_html(req, resp, resp->template, resp->model, resp->view);
 }
 
+/* The thread's database connection for req, opened on first use. */
+static enum err need_db(struct req *req)
+{
+	if (req->db != NULL)
+		return E_OK;
+	if (req->cfg == NULL)
+		return E_UNAVAILABLE;
+	char err[DB_ERRLEN];
+	if (db_thread_conn(req->cfg->db_url, &req->db, err, sizeof err) != E_OK) {
+		log_error("request %s: no database connection: %s", req->request_id, err);
+		req->db = NULL;
+		return E_UNAVAILABLE;
+	}
+	return E_OK;
+}
+
+bool pages_secure_cookies(const struct req *req)
+{
+	return req->cfg != NULL && req->cfg->base_url != NULL &&
+	       str_starts_with(req->cfg->base_url, "https://");
+}
+
+/* Finds who is asking: an API token on JSON requests, else the session
+ * cookie.  A session cookie that no longer works is cleared. */
+static enum err load_actor(struct req *req, struct resp *resp)
+{
+	static struct actor visitor; /* all zero: read-only */
+	req->actor = &visitor;
+	if (req->route->flags & ROUTE_NO_SESSION)
+		return E_OK;
+	const char *bearer = req_header(req, "authorization");
+	const char *cookie = req_cookie(req, SESSION_COOKIE);
+	bool json = req->wants_json || str_starts_with(req_header(req, "content-type") != NULL
+							     ? req_header(req, "content-type")
+							     : "",
+						     "application/json");
+	if ((bearer == NULL || !json) && cookie == NULL)
+		return E_OK;
+	enum err rc = need_db(req);
+	if (rc != E_OK)
+		return rc;
+	struct actor *a = arena_zalloc(req->arena, sizeof *a);
+	bool found = false;
+	if (bearer != NULL && json) {
+		rc = session_load_bearer(req->db, req->arena, bearer, (time_t)req->now, a, &found);
+		if (rc == E_OK && !found)
+			return resp_error(resp, E_UNAUTHORIZED, _("The API token is not valid."));
+	} else {
+		rc = session_load(req->db, req->arena, cookie, (time_t)req->now, a, &found);
+		if (rc == E_OK && !found)
+			resp_header(resp, "Set-Cookie",
+				    session_cookie(req->arena, SESSION_COOKIE, NULL,
+						   pages_secure_cookies(req), 0));
+	}
+	if (rc != E_OK)
+		return rc;
+	if (found) {
+		req->actor = a;
+		req->csrf = a->csrf_token;
+		/* The interface follows the person's language unless they chose
+		 * another with the language link. */
+		if (!req->lang_from_cookie && a->lang != NULL)
+			req->lang = strcmp(a->lang, "en") == 0 ? "en" : "sv";
+	}
+	return E_OK;
+}
+
+static bool unsafe_method(const struct req *req)
+{
+	return req->method != HTTP_GET && req->method != HTTP_HEAD && req->method != HTTP_OPTIONS;
+}
+
+/* The CSRF rule: an unsafe request carries the token of its session in the
+ * _csrf field or an X-CSRF-Token header.  Without a session, a form must
+ * repeat the natverk_csrf cookie (so nobody can sign a visitor in to their
+ * own account); JSON without a session needs no token, since browsers
+ * cannot send JSON to another site without its consent (CORS).  API-token
+ * requests need none: browsers never add that header by themselves. */
+static bool csrf_ok(const struct req *req)
+{
+	if (!unsafe_method(req) || (req->route->flags & ROUTE_NO_CSRF) || req->actor->bearer)
+		return true;
+	const char *sent = req_form(req, "_csrf");
+	if (sent == NULL)
+		sent = req_header(req, "x-csrf-token");
+	if (req->actor->session_id != 0)
+		return token_equal(sent, req->actor->csrf_token);
+	const char *ct = req_header(req, "content-type");
+	if (ct != NULL && str_starts_with(ct, "application/json"))
+		return true;
+	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	return token_well_formed(cookie) && token_equal(sent, cookie);
+}
+
+const char *pages_csrf(struct req *req, struct resp *resp)
+{
+	if (req->csrf != NULL)
+		return req->csrf;
+	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	if (token_well_formed(cookie)) {
+		req->csrf = cookie;
+		return cookie;
+	}
+	char *t = arena_alloc(req->arena, TOKEN_LEN + 1);
+	token_new(t);
+	resp_header(resp, "Set-Cookie",
+		    session_cookie(req->arena, CSRF_COOKIE, t, pages_secure_cookies(req), 86400));
+	req->csrf = t;
+	return t;
+}
+
 void pages_handle(struct req *req, struct resp *resp)
 {
 	i18n_use(req->lang);
-	if ((req->route->flags & ROUTE_DB) && req->db == NULL && req->cfg != NULL) {
-		char err[DB_ERRLEN];
-		if (db_thread_conn(req->cfg->db_url, &req->db, err, sizeof err) != E_OK) {
-			log_error("request %s: no database connection: %s", req->request_id, err);
-			req->db = NULL;
-			if (!(req->route->flags & ROUTE_DB_OPTIONAL)) {
-				resp_error(resp, E_UNAVAILABLE, NULL);
-				pages_render(req, resp);
-				return;
-			}
-		}
+	enum err rc = E_OK;
+	if ((req->route->flags & ROUTE_DB) && need_db(req) != E_OK &&
+	    !(req->route->flags & ROUTE_DB_OPTIONAL))
+		rc = resp_error(resp, E_UNAVAILABLE, NULL);
+	if (rc == E_OK)
+		rc = load_actor(req, resp);
+	if (req->actor == NULL) {
+		static struct actor visitor;
+		req->actor = &visitor;
 	}
-	enum err rc = req->route->handler(req, resp);
-	if (rc != E_OK && resp->error == E_OK)
+	i18n_use(req->lang);
+	if (rc == E_OK && !csrf_ok(req)) {
+		log_info("request %s: CSRF token missing or wrong on %s %s", req->request_id,
+			 req->method_name, req->path);
+		resp->error_page = "errors/csrf";
+		rc = resp_error(resp, E_FORBIDDEN,
+				_("This form has expired or was sent from another site, so nothing "
+				  "was changed."));
+	}
+	if (rc == E_OK)
+		rc = req->route->handler(req, resp);
+	/* A redirect (to sign in, say) is the answer, not an error to show. */
+	if (rc != E_OK && resp->error == E_OK && !(resp->status >= 300 && resp->status < 400))
 		resp_error(resp, rc, NULL);
 	pages_render(req, resp);
+}
+
+enum err pages_require(struct req *req, struct resp *resp, enum action act, int64_t object)
+{
+	if (policy_allows(req->actor, act, object))
+		return E_OK;
+	if (req->actor->person_id != 0)
+		return resp_error(resp, E_FORBIDDEN, NULL);
+	if (req->wants_json || req->method != HTTP_GET)
+		return resp_error(resp, E_UNAUTHORIZED, NULL);
+	struct buf b;
+	buf_init(&b, HTTP_MAX_TARGET * 4);
+	buf_puts(&b, "/signin?next=");
+	url_encode(&b, req->target, strlen(req->target));
+	resp_redirect(resp, 302, arena_strdup(req->arena, buf_str(&b)));
+	buf_free(&b);
+	/* Not an error to render: the redirect is the answer. */
+	return E_UNAUTHORIZED;
+}
+
+enum err pages_audit(struct req *req, const char *action, const char *object_type,
+		     int64_t object_id, json_t *before, json_t *after)
+{
+	char at[TIMEFMT_LEN];
+	timefmt_iso((time_t)req->now, at);
+	char *b = before != NULL ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after != NULL ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	struct audit_row row = {
+		.at = at,
+		.actor_id = req->actor != NULL ? req->actor->person_id : 0,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id > 0 ? arena_printf(req->arena, "%lld", (long long)object_id)
+					   : NULL,
+		.before_json = b,
+		.after_json = a,
+		.request_id = req->request_id,
+		.client_addr = req->client_addr,
+	};
+	enum err rc = db_audit_insert(req->db, &row);
+	free(b);
+	free(a);
+	return rc;
+}
+
+enum err pages_form_invalid(struct req *req, struct resp *resp, const char *template,
+			    json_t *model, json_t *errors)
+{
+	if (req->wants_json) {
+		json_decref(model);
+		resp->error_fields = errors;
+		return resp_error(resp, E_UNPROCESSABLE, _("Some fields need attention."));
+	}
+	json_t *list = json_array();
+	const char *key;
+	json_t *value;
+	json_object_foreach(errors, key, value)
+	{
+		json_array_append_new(list, json_pack("{s:s, s:O}", "field", key, "message", value));
+	}
+	json_object_set_new(model, "errors", errors);
+	json_object_set_new(model, "error_list", list);
+	json_object_set_new(model, "has_errors", json_true());
+	resp_page(resp, template, model);
+	resp->status = 422;
+	return E_OK;
+}
+
+void pages_form_ok(json_t *model)
+{
+	json_object_set_new(model, "errors", json_object());
+	json_object_set_new(model, "error_list", json_array());
+	json_object_set_new(model, "has_errors", json_false());
+}
+
+const char *pages_now(const struct req *req)
+{
+	char *at = arena_alloc(req->arena, TIMEFMT_LEN);
+	timefmt_iso((time_t)req->now, at);
+	return at;
 }
 
 void pages_fail(struct req *req, struct resp *resp, enum err err, const char *why)

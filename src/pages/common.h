@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "auth/policy.h"
 #include "domain/paging.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -46,5 +47,38 @@ json_t *pages_str(const char *s);
 
 /* Options for a <select>: [{value, label, selected}] from parallel arrays. */
 json_t *pages_option(const char *value, const char *label, const char *current);
+
+/*
+ * Answers whether the actor may do act on object (policy.h).  E_OK when
+ * allowed; otherwise fills the response and returns the error for the
+ * handler to return: a visitor is sent to sign in (302 to /signin?next=...
+ * for pages, 401 for JSON), a signed-in person gets 403.
+ */
+enum err pages_require(struct req *req, struct resp *resp, enum action act, int64_t object);
+
+/* Writes an audit-log row for the request's actor in the current
+ * transaction: action ("person.update"), object, and JSON of the changed
+ * fields before and after (either may be NULL; borrowed). */
+enum err pages_audit(struct req *req, const char *action, const char *object_type,
+		     int64_t object_id, json_t *before, json_t *after);
+
+/* The form token for this request's pages (the session's, or a pre-session
+ * token set in a cookie). */
+const char *pages_csrf(struct req *req, struct resp *resp);
+
+/* A form with errors: for JSON an error with the fields (422); for HTML the
+ * form again (422) with errors, error_list and has_errors added to model.
+ * Steals model and errors. */
+enum err pages_form_invalid(struct req *req, struct resp *resp, const char *template,
+			    json_t *model, json_t *errors);
+
+/* Adds the empty errors, error_list and has_errors a form template expects. */
+void pages_form_ok(json_t *model);
+
+/* The request's time as an ISO timestamp, in the arena. */
+const char *pages_now(const struct req *req);
+
+/* True when cookies must be marked Secure (the base URL is https). */
+bool pages_secure_cookies(const struct req *req);
 
 #endif
