@@ -26,6 +26,10 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "import.h"
+#include "accounts_cli.h"
+#include "mail/mail.h"
+#include "maintenance.h"
+#include "match_cli.h"
 #include "routes.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -44,6 +48,11 @@ static const char usage_main[] =
 	"  migrate    apply pending database migrations\n"
 	"  import     load the reference data (municipalities, regions, countries,\n"
 	"             eligibility); running it again changes nothing\n"
+	"  match      propose partnerships: the best one-to-one assignment of a score\n"
+	"             matrix (natverk match --scores FILE.csv)\n"
+	"  user       natverk user add [--admin] EMAIL: an account and a link to set\n"
+	"             its password\n"
+	"  retention  apply the retention rules now (the server does it daily)\n"
 	"  version    print the version\n"
 	"  help       print this help\n"
 	"\n"
@@ -297,13 +306,18 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 	free(dir);
 	if (rc != E_OK)
 		return fail("static files: %s", err);
+	struct mail_config mail;
+	mail_config_from_env(&mail, cfg->db_url);
+	if (mail_config_check(&mail, err, sizeof err) != E_OK)
+		return fail("mail: %s", err);
 	struct db *db;
 	if ((r = open_db(cfg, false, &db)) >= 0)
 		return r;
 	r = check_schema(cfg, db);
-	db_close(db);
-	if (r >= 0)
+	if (r >= 0) {
+		db_close(db);
 		return r;
+	}
 
 	/* Worker threads inherit this mask, so only sigwait below sees the signals. */
 	sigset_t sigs;
@@ -326,10 +340,28 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 			 cfg->listen_port);
 		cfg->base_url = cfg->base_url_buf;
 	}
+	/* While nobody can administer the site, say how to become its administrator. */
+	char setup_url[512];
+	bool setup_needed = false;
+	rc = accounts_first_admin_link(db, cfg->base_url, setup_url, sizeof setup_url, &setup_needed);
+	db_close(db);
+	if (rc != E_OK)
+		return fail("cannot check for an administrator: %s", err_str(rc));
+	struct mail_sender *sender = NULL;
+	if (mail_sender_start(&mail, cfg->db_url, &sender) != E_OK)
+		return fail("cannot start the mail sender");
+	struct maintenance *maint = NULL;
+	if (maintenance_start(cfg->db_url, &maint) != E_OK) {
+		mail_sender_stop(sender);
+		return fail("cannot start the maintenance thread");
+	}
 	struct server *srv;
 	rc = server_start(cfg, routes_app(), &srv, err, sizeof err);
-	if (rc != E_OK)
+	if (rc != E_OK) {
+		maintenance_stop(maint);
+		mail_sender_stop(sender);
 		return fail("%s", err);
+	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
@@ -337,12 +369,18 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 	db_redact_url(cfg->db_url, safe, sizeof safe);
 	printf("natverk %s listening on %s (database %s, %d threads, ready in %.0f ms)\n",
 	       NATVERK_VERSION, cfg->base_url, safe, cfg->threads, ms);
+	if (setup_needed)
+		printf("No administrator yet. Open this one-time link (valid 24 hours) to create one:\n"
+		       "%s\n",
+		       setup_url);
 	fflush(stdout);
 
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	log_info("received %s, finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(srv, HTTP_SHUTDOWN_GRACE);
+	maintenance_stop(maint);
+	mail_sender_stop(sender);
 	view_free();
 	static_unload();
 	log_info("stopped");
@@ -368,6 +406,12 @@ int main(int argc, char **argv)
 		return cmd_migrate(argc - 1, argv + 1, &cfg);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1, &cfg);
+	if (strcmp(cmd, "match") == 0)
+		return match_cli(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return user_cli(argc - 1, argv + 1, &cfg);
+	if (strcmp(cmd, "retention") == 0)
+		return retention_cli(argc - 1, argv + 1, &cfg);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("natverk %s\n", NATVERK_VERSION);
 		return EXIT_SUCCESS;

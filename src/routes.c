@@ -10,16 +10,54 @@
 #include "http/static.h"
 #include "pages/common.h"
 #include "pages/countries.h"
+#include "pages/account.h"
+#include "pages/admin.h"
 #include "pages/organisations.h"
+#include "pages/profile.h"
 #include "pages/system.h"
 
 static const struct route routes[] = {
 	{HTTP_GET, "/", home_show, 0, 0, "home"},
 	{HTTP_GET, "/organisations", organisations_index, ROUTE_DB, 0, "organisations_index"},
 	{HTTP_GET, "/organisations/{id}", organisations_show, ROUTE_DB, 0, "organisations_show"},
+	{HTTP_GET, "/organisations/{id}/members", org_members, ROUTE_DB, 0, "org_members"},
+	{HTTP_POST, "/organisations/{id}/invitations", org_invite, ROUTE_DB, 0, "org_invite"},
 	{HTTP_GET, "/countries", countries_index, ROUTE_DB, 0, "countries_index"},
 	{HTTP_GET, "/countries/{iso2}", countries_show, ROUTE_DB, 0, "countries_show"},
 	{HTTP_GET, "/language/{lang}", language_switch, 0, 0, "language_switch"},
+	{HTTP_GET, "/signin", signin_form, ROUTE_DB, 0, "signin_form"},
+	{HTTP_POST, "/signin", signin, ROUTE_DB, 0, "signin"},
+	{HTTP_POST, "/signout", signout, ROUTE_DB, 0, "signout"},
+	{HTTP_POST, "/signout/everywhere", signout_everywhere, ROUTE_DB, 0, "signout_everywhere"},
+	{HTTP_GET, "/setup/{token}", setup_form, ROUTE_DB, 0, "setup_form"},
+	{HTTP_POST, "/setup/{token}", setup, ROUTE_DB, 0, "setup"},
+	{HTTP_GET, "/password/reset", reset_request_form, ROUTE_DB, 0, "reset_request_form"},
+	{HTTP_POST, "/password/reset", reset_request, ROUTE_DB, 0, "reset_request"},
+	{HTTP_GET, "/password/reset/{token}", reset_form, ROUTE_DB, 0, "reset_form"},
+	{HTTP_POST, "/password/reset/{token}", reset, ROUTE_DB, 0, "reset"},
+	{HTTP_GET, "/invitations/{token}", invitation_form, ROUTE_DB, 0, "invitation_form"},
+	{HTTP_POST, "/invitations/{token}", invitation_accept, ROUTE_DB, 0, "invitation_accept"},
+	{HTTP_POST, "/invitations/{token}/renew", invitation_renew, ROUTE_DB, 0, "invitation_renew"},
+	{HTTP_GET, "/email/confirm/{token}", email_confirm, ROUTE_DB, 0, "email_confirm"},
+	{HTTP_GET, "/profile", profile_show, ROUTE_DB, 0, "profile_show"},
+	{HTTP_POST, "/profile", profile_update, ROUTE_DB, 0, "profile_update"},
+	{HTTP_POST, "/profile/password", profile_password, ROUTE_DB, 0, "profile_password"},
+	{HTTP_GET, "/profile/data", profile_data, ROUTE_DB, 0, "profile_data"},
+	{HTTP_GET, "/profile/erase", profile_erase_form, ROUTE_DB, 0, "profile_erase_form"},
+	{HTTP_POST, "/profile/erase", profile_erase, ROUTE_DB, 0, "profile_erase"},
+	{HTTP_GET, "/profile/tokens", tokens_index, ROUTE_DB, 0, "tokens_index"},
+	{HTTP_POST, "/profile/tokens", tokens_create, ROUTE_DB, 0, "tokens_create"},
+	{HTTP_POST, "/profile/tokens/{id}/revoke", tokens_revoke, ROUTE_DB, 0, "tokens_revoke"},
+	{HTTP_GET, "/admin", admin_home, ROUTE_DB, 0, "admin_home"},
+	{HTTP_GET, "/admin/people", admin_people, ROUTE_DB, 0, "admin_people"},
+	{HTTP_GET, "/admin/people/{id}", admin_person, ROUTE_DB, 0, "admin_person"},
+	{HTTP_POST, "/admin/people/{id}/roles", admin_person_roles, ROUTE_DB, 0, "admin_person_roles"},
+	{HTTP_POST, "/admin/people/{id}/active", admin_person_active, ROUTE_DB, 0, "admin_person_active"},
+	{HTTP_POST, "/admin/people/{id}/erase", admin_person_erase, ROUTE_DB, 0, "admin_person_erase"},
+	{HTTP_GET, "/admin/invitations", admin_invitations_form, ROUTE_DB, 0, "admin_invitations_form"},
+	{HTTP_POST, "/admin/invitations", admin_invitations_create, ROUTE_DB, 0, "admin_invitations_create"},
+	{HTTP_GET, "/admin/audit", admin_audit, ROUTE_DB, 0, "admin_audit"},
+	{HTTP_GET, "/admin/mail", admin_mail, ROUTE_DB, 0, "admin_mail"},
 	{HTTP_GET, "/static/{path}", static_serve, ROUTE_PREFIX | ROUTE_NO_SESSION, 0, "static"},
 	{HTTP_GET, "/healthz", health_show, ROUTE_DB | ROUTE_DB_OPTIONAL | ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "healthz"},
 	{HTTP_GET, "/metrics", metrics_serve, ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "metrics"},

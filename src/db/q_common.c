@@ -97,3 +97,17 @@ enum err q_insert_id(struct db_stmt *st, int64_t *id)
 	db_done(st);
 	return rc;
 }
+
+enum err q_exists(struct db *db, const char *sql, int64_t id, bool *exists)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(db, sql, &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	bool row = false;
+	rc = db_step(st, &row);
+	*exists = rc == E_OK && row;
+	db_done(st);
+	return rc;
+}

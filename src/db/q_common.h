@@ -40,6 +40,9 @@ enum err q_write(struct db_stmt *st, enum err none);
  * finishes the statement. */
 enum err q_insert_id(struct db_stmt *st, int64_t *id);
 
+/* Runs sql (one bound id as $1) and sets *exists when it returns a row. */
+enum err q_exists(struct db *db, const char *sql, int64_t id, bool *exists);
+
 /* Runs SELECT 1: E_OK when the database answers. */
 enum err q_ping(struct db *db);
 

@@ -148,3 +148,17 @@ enum err db_organisation_countries(struct db *db, struct arena *a, struct code_n
 			  "ORDER BY c.sort_en",
 			  true, rows, n);
 }
+
+enum err db_organisation_options(struct db *db, struct arena *a, struct code_name **rows,
+				 size_t *n)
+{
+	return q_code_names(db, a,
+			    "SELECT CAST(id AS TEXT), name FROM organisations "
+			    "ORDER BY country_iso2 <> 'SE', sort_key, id",
+			    false, rows, n);
+}
+
+enum err db_organisation_exists(struct db *db, int64_t id, bool *exists)
+{
+	return q_exists(db, "SELECT 1 FROM organisations WHERE id = $1", id, exists);
+}

@@ -62,4 +62,12 @@ enum err db_counties(struct db *db, struct arena *a, struct code_name **rows, si
 enum err db_organisation_countries(struct db *db, struct arena *a, struct code_name **rows,
 				   size_t *n);
 
+/* Every organisation as (id as text, name) for choosing one in a form,
+ * Swedish ones first, each group by name. */
+enum err db_organisation_options(struct db *db, struct arena *a, struct code_name **rows,
+				 size_t *n);
+
+/* True in *exists when an organisation has this id. */
+enum err db_organisation_exists(struct db *db, int64_t id, bool *exists);
+
 #endif

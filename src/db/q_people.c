@@ -412,3 +412,72 @@ enum err db_people_deactivated_before(struct db *db, struct arena *a, const char
 	*n = count;
 	return E_OK;
 }
+
+enum err db_person_mails(struct db *db, struct arena *a, int64_t person, const char *email,
+			 struct person_mail **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "SELECT kind, to_email, subject, body, created_at, sent_at FROM outbox "
+				 "WHERE person_id = $1 OR to_email = $2 ORDER BY id",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, person);
+	db_bind_text(st, 2, email != NULL ? email : "");
+	size_t cap = 0, count = 0;
+	struct person_mail *out = NULL;
+	bool row;
+	while ((rc = db_step(st, &row)) == E_OK && row) {
+		out = q_grow(a, out, sizeof *out, count, &cap);
+		out[count].kind = q_text(a, st, 0);
+		out[count].to_email = q_text(a, st, 1);
+		out[count].subject = q_text(a, st, 2);
+		out[count].body = q_text(a, st, 3);
+		out[count].created_at = q_text(a, st, 4);
+		out[count].sent_at = q_text(a, st, 5);
+		count++;
+	}
+	db_done(st);
+	if (rc != E_OK)
+		return rc;
+	*rows = out;
+	*n = count;
+	return E_OK;
+}
+
+enum err db_person_forget(struct db *db, int64_t person, const char *email)
+{
+	static const char *const by_person[] = {
+		"DELETE FROM person_roles WHERE person_id = $1",
+		"DELETE FROM organisation_members WHERE person_id = $1",
+		"DELETE FROM network_members WHERE person_id = $1",
+		"DELETE FROM sessions WHERE person_id = $1",
+		"DELETE FROM api_tokens WHERE person_id = $1",
+	};
+	static const char *const by_both[] = {
+		"DELETE FROM one_time_links WHERE person_id = $1 OR email = $2",
+		"DELETE FROM outbox WHERE person_id = $1 OR to_email = $2",
+	};
+	enum err rc = E_OK;
+	for (size_t i = 0; rc == E_OK && i < sizeof by_person / sizeof by_person[0]; i++) {
+		struct db_stmt *st;
+		rc = db_prepare(db, by_person[i], &st);
+		if (rc != E_OK)
+			break;
+		db_bind_int(st, 1, person);
+		rc = q_write(st, E_OK);
+	}
+	for (size_t i = 0; rc == E_OK && i < sizeof by_both / sizeof by_both[0]; i++) {
+		struct db_stmt *st;
+		rc = db_prepare(db, by_both[i], &st);
+		if (rc != E_OK)
+			break;
+		db_bind_int(st, 1, person);
+		db_bind_text(st, 2, email != NULL ? email : "");
+		rc = q_write(st, E_OK);
+	}
+	return rc;
+}

@@ -98,4 +98,24 @@ enum err db_org_members(struct db *db, struct arena *a, int64_t org, struct pers
 enum err db_people_deactivated_before(struct db *db, struct arena *a, const char *before,
 				      int64_t **ids, size_t *n);
 
+/* A mail the outbox holds for a person (their data export). */
+struct person_mail {
+	const char *kind;	/* invitation, password_reset, ... */
+	const char *to_email;	/* address */
+	const char *subject;	/* subject */
+	const char *body;	/* text */
+	const char *created_at; /* queued */
+	const char *sent_at;	/* or NULL */
+};
+
+enum err db_person_mails(struct db *db, struct arena *a, int64_t person, const char *email,
+			 struct person_mail **rows, size_t *n);
+
+/*
+ * Removes what erasure must not keep besides the person's own row: roles
+ * and memberships, sessions, API tokens, single-use links and the mail held
+ * for them (by person or address).  The audit log is not touched.
+ */
+enum err db_person_forget(struct db *db, int64_t person, const char *email);
+
 #endif

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "mail/mail.h"
 #include "auth/session.h"
 #include "db/q_audit.h"
 #include "util/log.h"
@@ -518,4 +519,37 @@ void pages_fail(struct req *req, struct resp *resp, enum err err, const char *wh
 	}
 	resp_error(resp, err, message);
 	pages_render(req, resp);
+}
+
+const char *pages_base_url(const struct req *req)
+{
+	return req->cfg != NULL && req->cfg->base_url != NULL ? req->cfg->base_url
+							       : "http://127.0.0.1:8080";
+}
+
+enum err pages_mail(struct req *req, const char *kind, const char *template, const char *to,
+		    int64_t person_id, const char *lang, json_t *data)
+{
+	struct buf text;
+	buf_init(&text, 256 * 1024);
+	char err[256] = "";
+	json_object_set_new(data, "base_url", json_string(pages_base_url(req)));
+	enum err rc = view_render_text(lang, template, data, false, &text, err, sizeof err);
+	if (rc != E_OK || buf_failed(&text)) {
+		log_error("request %s: mail template %s: %s", req->request_id, template, err);
+		buf_free(&text);
+		return rc != E_OK ? rc : E_NOMEM;
+	}
+	/* The first line is the subject; the body follows the blank line. */
+	const char *all = buf_str(&text);
+	all += strspn(all, "\n");
+	size_t n = strcspn(all, "\n");
+	char *subject = arena_strndup(req->arena, all, n);
+	const char *body = all + n;
+	body += strspn(body, "\n");
+	rc = mail_queue(req->db, kind, to, person_id, lang, str_trim(subject), body);
+	buf_free(&text);
+	if (rc == E_OK)
+		mail_notify();
+	return rc;
 }

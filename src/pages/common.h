@@ -78,6 +78,17 @@ void pages_form_ok(json_t *model);
 /* The request's time as an ISO timestamp, in the arena. */
 const char *pages_now(const struct req *req);
 
+/* The site's public address without a trailing slash, for links in mail. */
+const char *pages_base_url(const struct req *req);
+
+/*
+ * Renders the plain-text mail template (first line: the subject; after a
+ * blank line: the body) in lang with data (base_url is added; data is
+ * borrowed) and queues it for to, inside the caller's transaction.
+ */
+enum err pages_mail(struct req *req, const char *kind, const char *template, const char *to,
+		    int64_t person_id, const char *lang, json_t *data);
+
 /* True when cookies must be marked Secure (the base URL is https). */
 bool pages_secure_cookies(const struct req *req);
 

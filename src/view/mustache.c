@@ -1030,7 +1030,7 @@ static void put_value(struct render *r, const json_t *v, bool escape)
 	size_t n;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		if (escape)
+		if (escape && !r->opts->text)
 			html_escape(r->out, json_string_value(v), json_string_length(v));
 		else
 			out_append(r->out, json_string_value(v), json_string_length(v));
@@ -1305,7 +1305,7 @@ enum err mustache_render(const struct mustache *t, json_t *data,
 			 const struct mustache_render_opts *opts, struct buf *out, char *err,
 			 size_t errlen)
 {
-	static const struct mustache_render_opts no_opts = {NULL, NULL, false};
+	static const struct mustache_render_opts no_opts = {NULL, NULL, false, false};
 	struct render r;
 	r.opts = opts != NULL ? opts : &no_opts;
 	r.out = out;

@@ -57,6 +57,7 @@ struct mustache_render_opts {
 	mustache_partial_fn partial; /* NULL: no partials */
 	void *partial_ctx;	     /* passed to partial */
 	bool strict;		     /* fail on a name not found in any context */
+	bool text;		     /* plain text (mail): {{x}} is not HTML-escaped */
 };
 
 /* Maximum nesting of sections, partials and parents while rendering. */

@@ -176,8 +176,8 @@ static const struct mustache *partial(void *ctx, const char *name)
 	return t != NULL ? t->by_lang[*(const int *)ctx] : NULL;
 }
 
-enum err view_render(const char *lang, const char *name, json_t *data, bool strict,
-		     struct buf *out, char *err, size_t errlen)
+static enum err render(const char *lang, const char *name, json_t *data, bool strict, bool text,
+		       struct buf *out, char *err, size_t errlen)
 {
 	const struct template *t = find(name);
 	if (t == NULL) {
@@ -185,8 +185,20 @@ enum err view_render(const char *lang, const char *name, json_t *data, bool stri
 		return E_NOTFOUND;
 	}
 	int li = lang_index(lang);
-	struct mustache_render_opts opts = {partial, &li, strict};
+	struct mustache_render_opts opts = {partial, &li, strict, text};
 	return mustache_render(t->by_lang[li], data, &opts, out, err, errlen);
+}
+
+enum err view_render(const char *lang, const char *name, json_t *data, bool strict,
+		     struct buf *out, char *err, size_t errlen)
+{
+	return render(lang, name, data, strict, false, out, err, errlen);
+}
+
+enum err view_render_text(const char *lang, const char *name, json_t *data, bool strict,
+			  struct buf *out, char *err, size_t errlen)
+{
+	return render(lang, name, data, strict, true, out, err, errlen);
 }
 
 size_t view_count(void)

@@ -36,6 +36,11 @@ void view_free(void);
 enum err view_render(const char *lang, const char *name, json_t *data, bool strict,
 		     struct buf *out, char *err, size_t errlen);
 
+/* Renders a plain-text template (mail) the same way, without HTML
+ * escaping: nothing it produces is ever shown as HTML. */
+enum err view_render_text(const char *lang, const char *name, json_t *data, bool strict,
+			  struct buf *out, char *err, size_t errlen);
+
 /* Number of templates and the i-th name (for tests), sorted by name. */
 size_t view_count(void);
 const char *view_name(size_t i);

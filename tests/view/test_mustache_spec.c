@@ -108,7 +108,7 @@ static bool spec_case(const char *file, json_t *tc)
 		rc = mustache_parse(name, json_string_value(tmpl), json_string_length(tmpl), NULL,
 				    &t, err, sizeof(err));
 	if (rc == E_OK) {
-		struct mustache_render_opts opts = {spec_partial, &ps, false};
+		struct mustache_render_opts opts = {spec_partial, &ps, false, false};
 		rc = mustache_render(t, json_object_get(tc, "data"), &opts, &out, err, sizeof(err));
 	}
 	bool ok = rc == E_OK && out.len == json_string_length(expected) &&
@@ -207,7 +207,7 @@ static enum err mst_render(const char *name, const char *src, const char *data,
 /* Renders in strict mode and expects success with the given output. */
 static void expect_strict_ok(const char *src, const char *data, const char *want)
 {
-	struct mustache_render_opts opts = {NULL, NULL, true};
+	struct mustache_render_opts opts = {NULL, NULL, true, false};
 	struct buf out = BUF_INIT;
 	char err[SPEC_ERRLEN] = "";
 	enum err rc = mst_render("strict.mustache", src, data, &opts, &out, err, sizeof(err));
@@ -219,7 +219,7 @@ static void expect_strict_ok(const char *src, const char *data, const char *want
 /* Renders in strict mode and expects E_NOTFOUND naming key. */
 static void expect_strict_missing(const char *src, const char *data, const char *key)
 {
-	struct mustache_render_opts opts = {NULL, NULL, true};
+	struct mustache_render_opts opts = {NULL, NULL, true, false};
 	struct buf out = BUF_INIT;
 	char err[SPEC_ERRLEN] = "", want[SPEC_ERRLEN];
 	enum err rc = mst_render("strict.mustache", src, data, &opts, &out, err, sizeof(err));
@@ -256,7 +256,7 @@ Test(mustache, strict_names_the_partial_with_the_missing_key)
 		     E_OK);
 	cr_assert_eq(mustache_parse("row", "{{cell}}", 8, NULL, &row, err, sizeof(err)), E_OK);
 	struct spec_partials ps = {.names = {"row"}, .tmpls = {row}, .n = 1};
-	struct mustache_render_opts opts = {spec_partial, &ps, true};
+	struct mustache_render_opts opts = {spec_partial, &ps, true, false};
 	struct buf out = BUF_INIT;
 	json_t *data = json_object();
 	cr_expect_eq(mustache_render(page, data, &opts, &out, err, sizeof(err)), E_NOTFOUND);
@@ -431,7 +431,7 @@ static enum err render_with_partials(const char *main_src, const char **names, c
 	struct mustache *t;
 	cr_assert_eq(mustache_parse("main", main_src, strlen(main_src), NULL, &t, err, errlen),
 		     E_OK);
-	struct mustache_render_opts opts = {spec_partial, &ps, false};
+	struct mustache_render_opts opts = {spec_partial, &ps, false, false};
 	json_t *data = json_pack("{s:[i,i]}", "list", 1, 2);
 	enum err rc = mustache_render(t, data, &opts, out, err, errlen);
 	json_decref(data);
@@ -586,7 +586,7 @@ Test(mustache, renders_identically_from_several_threads)
 		json_array_append_new(
 		    rows, json_pack("{s:s,s:f}", "name", "<Göteborg & Co>", "score", i * 1.5));
 	json_t *data = json_pack("{s:o}", "rows", rows);
-	struct mustache_render_opts opts = {spec_partial, &ps, true};
+	struct mustache_render_opts opts = {spec_partial, &ps, true, false};
 	struct buf want = BUF_INIT;
 	cr_assert_eq(mustache_render(page, data, &opts, &want, err, sizeof(err)), E_OK, "%s", err);
 	cr_assert(strstr(want.data, "&lt;Göteborg &amp; Co&gt;</td><td>73.5</td>") != NULL);
@@ -622,4 +622,22 @@ Test(mustache, indentation_applies_to_template_text_only)
 		     E_OK, "%s", err);
 	cr_expect_str_eq(buf_str(&out), "<div>\n  x 1\n2\n\n  y\n    <1>\n    <2>\n</div>\n");
 	buf_free(&out);
+}
+
+/* Plain-text rendering (mail) leaves markup characters alone. */
+Test(mustache_extra, text_mode_does_not_escape)
+{
+	struct mustache *t = NULL;
+	char err[256];
+	const char *src = "Hej {{name}}!";
+	cr_assert_eq(mustache_parse("mail", src, strlen(src), NULL, &t, err, sizeof err), E_OK);
+	json_t *data = json_pack("{s:s}", "name", "Åsa & <Bo>");
+	struct mustache_render_opts opts = {NULL, NULL, true, true};
+	struct buf out;
+	buf_init(&out, 0);
+	cr_assert_eq(mustache_render(t, data, &opts, &out, err, sizeof err), E_OK);
+	cr_expect_str_eq(buf_str(&out), "Hej Åsa & <Bo>!");
+	buf_free(&out);
+	json_decref(data);
+	mustache_free(t);
 }
