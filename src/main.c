@@ -28,6 +28,7 @@
 #include "import.h"
 #include "accounts_cli.h"
 #include "mail/mail.h"
+#include "mail/smtp.h"
 #include "maintenance.h"
 #include "match_cli.h"
 #include "routes.h"
@@ -391,6 +392,9 @@ int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
 		return fail("libsodium cannot start");
+	/* libcurl's global set-up is not thread-safe: do it before any thread. */
+	if (smtp_global_init() != E_OK)
+		return fail("libcurl cannot start");
 	struct config cfg;
 	char err[256];
 	if (config_from_env(&cfg, err, sizeof err) != E_OK)
