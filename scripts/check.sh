@@ -89,7 +89,7 @@ run_criterion() { # suite program [env...]
 }
 
 unit_programs=(util http domain)
-db_programs=(db pages view server mail)
+db_programs=(db pages view server mail accounts)
 
 run_script lint scripts/lint.sh
 run_script translations scripts/check-po.sh

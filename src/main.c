@@ -32,6 +32,7 @@
 #include "maintenance.h"
 #include "match_cli.h"
 #include "routes.h"
+#include "util/jsonmem.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "view/i18n.h"
@@ -392,6 +393,7 @@ int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
 		return fail("libsodium cannot start");
+	jsonmem_init();
 	/* libcurl's global set-up is not thread-safe: do it before any thread. */
 	if (smtp_global_init() != E_OK)
 		return fail("libcurl cannot start");

@@ -28,29 +28,29 @@
 #include "util/csv.h"
 #include "util/str.h"
 
-#define EXIT_USAGE 2
-#define PROGRESS_MIN 500		   /* rows or columns from which progress is shown */
-#define CHUNK_START ((size_t)1 << 20)	   /* first read buffer */
-#define NAME_MAX_BYTES 400		   /* bytes in a participant's name */
-#define TABLE_NAME_WIDTH 40		   /* widest name column in the table */
+#define EXIT_USAGE       2
+#define PROGRESS_MIN     500               /* rows or columns from which progress is shown */
+#define CHUNK_START      ((size_t)1 << 20) /* first read buffer */
+#define NAME_MAX_BYTES   400               /* bytes in a participant's name */
+#define TABLE_NAME_WIDTH 40                /* widest name column in the table */
 
 static const char usage_match[] =
-	"Usage: natverk match --scores FILE.csv [--json]\n"
-	"       natverk match --network SLUG [--json]\n"
-	"\n"
-	"Propose partnerships: each Swedish participant gets at most one international\n"
-	"candidate and each candidate at most one participant; as many participants as\n"
-	"possible are matched and, among those assignments, the total score is the\n"
-	"largest.  Participants left over are listed with the reason.\n"
-	"\n"
-	"Options:\n"
-	"  --scores FILE   a score matrix in CSV: the first row names the international\n"
-	"                  candidates (after a corner cell), the first column the Swedish\n"
-	"                  participants; every other cell is a number, higher is better\n"
-	"  --network SLUG  the accepted participants of a network (not available yet)\n"
-	"  --json          print {\"total\": T, \"pairs\": [{\"swedish\": S,\n"
-	"                  \"international\": I, \"score\": X}, ...], \"unmatched\": [S, ...]}\n"
-	"  -h, --help      print this help\n";
+    "Usage: natverk match --scores FILE.csv [--json]\n"
+    "       natverk match --network SLUG [--json]\n"
+    "\n"
+    "Propose partnerships: each Swedish participant gets at most one international\n"
+    "candidate and each candidate at most one participant; as many participants as\n"
+    "possible are matched and, among those assignments, the total score is the\n"
+    "largest.  Participants left over are listed with the reason.\n"
+    "\n"
+    "Options:\n"
+    "  --scores FILE   a score matrix in CSV: the first row names the international\n"
+    "                  candidates (after a corner cell), the first column the Swedish\n"
+    "                  participants; every other cell is a number, higher is better\n"
+    "  --network SLUG  the accepted participants of a network (not available yet)\n"
+    "  --json          print {\"total\": T, \"pairs\": [{\"swedish\": S,\n"
+    "                  \"international\": I, \"score\": X}, ...], \"unmatched\": [S, ...]}\n"
+    "  -h, --help      print this help\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
@@ -124,20 +124,20 @@ static int name_set_add(struct name_set *set, char **names, int index)
 /* ---- The score file ------------------------------------------------------- */
 
 struct score_file {
-	const char *path;	   /* for messages */
-	char **row_names;	   /* Swedish participants */
-	int *row_lines;		   /* line of each participant */
-	int n_rows;		   /* entries in row_names */
-	int cap_rows;		   /* allocated entries */
-	char **col_names;	   /* international candidates */
-	int *col_columns;	   /* character column of each candidate in the header */
-	int n_cols;		   /* entries in col_names */
-	double *scores;		   /* n_rows * n_cols, row-major */
-	struct name_set row_set;   /* duplicate check for participants */
-	struct name_set col_set;   /* duplicate check for candidates */
-	bool progress;		   /* print progress */
-	off_t size;		   /* file size, for progress */
-	char err[600];		   /* "FILE:LINE:COLUMN: what" after a failure */
+	const char *path;        /* for messages */
+	char **row_names;        /* Swedish participants */
+	int *row_lines;          /* line of each participant */
+	int n_rows;              /* entries in row_names */
+	int cap_rows;            /* allocated entries */
+	char **col_names;        /* international candidates */
+	int *col_columns;        /* character column of each candidate in the header */
+	int n_cols;              /* entries in col_names */
+	double *scores;          /* n_rows * n_cols, row-major */
+	struct name_set row_set; /* duplicate check for participants */
+	struct name_set col_set; /* duplicate check for candidates */
+	bool progress;           /* print progress */
+	off_t size;              /* file size, for progress */
+	char err[600];           /* "FILE:LINE:COLUMN: what" after a failure */
 };
 
 static void score_file_free(struct score_file *sf)
@@ -156,7 +156,7 @@ static void score_file_free(struct score_file *sf)
 }
 
 static enum err refuse(struct score_file *sf, int line, int column, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static enum err refuse(struct score_file *sf, int line, int column, const char *fmt, ...)
 {
 	int n = snprintf(sf->err, sizeof sf->err, "%s:%d:%d: ", sf->path, line, column);
@@ -383,6 +383,8 @@ static enum err parse_chunk(struct score_file *sf, const char *buf, size_t end, 
 	struct csv_reader r;
 	enum err rc = E_OK;
 	csv_reader_init(&r, buf, end);
+	if (*line > 1)
+		r.pos = 0; /* only the file's start may hold a byte order mark */
 	r.next_line = *line;
 	for (;;) {
 		bool has_row = false;
@@ -649,12 +651,12 @@ enum opt { OPT_SCORES = 1000, OPT_NETWORK, OPT_JSON, OPT_TIME };
 int match_cli(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"scores", required_argument, NULL, OPT_SCORES},
-		{"network", required_argument, NULL, OPT_NETWORK},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"time", no_argument, NULL, OPT_TIME}, /* hidden: solve time for bench/ */
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"scores", required_argument, NULL, OPT_SCORES},
+	    {"network", required_argument, NULL, OPT_NETWORK},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"time", no_argument, NULL, OPT_TIME}, /* hidden: solve time for bench/ */
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *scores = NULL, *network = NULL;
 	bool json = false, timing = false;
@@ -707,11 +709,11 @@ int match_cli(int argc, char **argv)
 
 	int shown = 0;
 	struct match_problem p = {
-		.n_rows = sf.n_rows,
-		.n_cols = sf.n_cols,
-		.scores = sf.scores,
-		.progress = sf.progress ? on_progress : NULL,
-		.progress_arg = &shown,
+	    .n_rows = sf.n_rows,
+	    .n_cols = sf.n_cols,
+	    .scores = sf.scores,
+	    .progress = sf.progress ? on_progress : NULL,
+	    .progress_arg = &shown,
 	};
 	double t1 = now_ms();
 	rc = match_solve(&p, &res);

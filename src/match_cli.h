@@ -12,7 +12,7 @@
 #ifndef NATVERK_MATCH_CLI_H
 #define NATVERK_MATCH_CLI_H
 
-#define MATCH_CLI_MAX_ROWS 20000		 /* Swedish participants in a score file */
+#define MATCH_CLI_MAX_ROWS   20000              /* Swedish participants in a score file */
 #define MATCH_CLI_MAX_RECORD ((size_t)64 << 20) /* bytes in one CSV record */
 
 /*

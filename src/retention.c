@@ -10,6 +10,7 @@
 #include "db/q_audit.h"
 #include "db/q_people.h"
 #include "db/q_retention.h"
+#include "util/jsonmem.h"
 #include "util/timefmt.h"
 
 /* Anonymises people deactivated before cutoff; *n counts them. */
@@ -72,11 +73,10 @@ enum err retention_run(struct db *db, time_t now, FILE *progress, char *err, siz
 				(long long)rules[i].keep_days, (long long)removed);
 	}
 	if (rc == E_OK) {
-		char *after = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS);
+		char *after = jsonmem_dump(a, report, JSON_COMPACT | JSON_SORT_KEYS);
 		struct audit_row row = {.at = nowtxt, .action = "retention.run",
 					.object_type = "retention", .after_json = after};
 		rc = db_audit_insert(db, &row);
-		free(after);
 	}
 	if (rc == E_OK)
 		rc = db_commit(db);

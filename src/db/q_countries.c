@@ -1,7 +1,7 @@
 /*
  * q_countries.c - see q_countries.h.  Like the organisation list, the
- * country list is one query with a window count, and the language of the
- * sort order picks one of two fixed SQL texts.
+ * country list is a count and a page of rows, and the language of the sort
+ * order picks one of two fixed SQL texts.
  */
 #include "db/q_countries.h"
 
@@ -19,12 +19,14 @@
 	"AND e.valid_from <= CAST($1 AS TEXT) AND (e.valid_to IS NULL OR e.valid_to >= CAST($1 AS TEXT)) " \
 	"LEFT JOIN clusters cl ON cl.code = e.cluster "
 
-#define COUNTRY_LIST_SQL(order)                                                      \
-	"SELECT " COUNTRY_COLUMNS ", COUNT(*) OVER () " COUNTRY_JOIN                  \
-	"WHERE (CAST($2 AS TEXT) IS NULL OR c.search_folded LIKE $2 ESCAPE '\\') "    \
-	"AND (CAST($3 AS TEXT) IS NULL OR e.cluster = $3) "                          \
-	"AND ($4 = 0 OR e.cluster IS NOT NULL) "                                     \
-	"ORDER BY " order " LIMIT $5 OFFSET $6"
+#define COUNTRY_WHERE                                                             \
+	"WHERE (CAST($2 AS TEXT) IS NULL OR c.search_folded LIKE $2 ESCAPE '\\') " \
+	"AND (CAST($3 AS TEXT) IS NULL OR e.cluster = $3) "                       \
+	"AND ($4 = 0 OR e.cluster IS NOT NULL) "
+
+/* Count and rows apart, as for organisations (see q_organisations.c). */
+#define COUNTRY_LIST_SQL(order) \
+	"SELECT " COUNTRY_COLUMNS COUNTRY_JOIN COUNTRY_WHERE "ORDER BY " order " LIMIT $5 OFFSET $6"
 
 static const char *const list_sv = COUNTRY_LIST_SQL("c.sort_sv, c.iso2");
 static const char *const list_en = COUNTRY_LIST_SQL("c.sort_en, c.iso2");
@@ -43,53 +45,48 @@ static void read_row(struct arena *a, struct db_stmt *st, struct country_row *r)
 	r->organisations = 0;
 }
 
-enum err db_countries_list(struct db *db, struct arena *a, const struct country_filter *f,
-			   struct country_row **rows, size_t *n, int64_t *total)
+static void bind_filter(struct db_stmt *st, struct arena *a, const struct country_filter *f)
 {
-	*rows = NULL;
-	*n = 0;
-	*total = 0;
-	struct db_stmt *st;
-	bool en = f->lang != NULL && strcmp(f->lang, "en") == 0;
-	enum err rc = db_prepare(db, en ? list_en : list_sv, &st);
-	if (rc != E_OK)
-		return rc;
 	db_bind_text(st, 1, f->date);
 	db_bind_text(st, 2, q_like_contains(a, f->folded));
 	db_bind_text(st, 3, f->cluster);
 	db_bind_int(st, 4, f->eligible_only ? 1 : 0);
+}
+
+enum err db_countries_list(struct db *db, struct arena *a, const struct country_filter *f,
+			   struct country_row **rows, size_t *n, int64_t *total)
+{
+	static const char *const count_sql = "SELECT COUNT(*) " COUNTRY_JOIN COUNTRY_WHERE;
+	*rows = NULL;
+	*n = 0;
+	*total = 0;
+	struct db_stmt *st;
+	enum err rc = db_prepare(db, count_sql, &st);
+	if (rc != E_OK)
+		return rc;
+	bind_filter(st, a, f);
+	bool row;
+	rc = db_step(st, &row);
+	if (rc == E_OK && row)
+		*total = db_col_int(st, 0);
+	db_done(st);
+	if (rc != E_OK || *total <= f->offset)
+		return rc;
+
+	bool en = f->lang != NULL && strcmp(f->lang, "en") == 0;
+	rc = db_prepare(db, en ? list_en : list_sv, &st);
+	if (rc != E_OK)
+		return rc;
+	bind_filter(st, a, f);
 	db_bind_int(st, 5, f->limit);
 	db_bind_int(st, 6, f->offset);
 	struct country_row *out = arena_alloc(a, (size_t)(f->limit > 0 ? f->limit : 1) * sizeof *out);
 	size_t count = 0;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row && count < (size_t)f->limit) {
+	while ((rc = db_step(st, &row)) == E_OK && row && count < (size_t)f->limit)
 		read_row(a, st, &out[count++]);
-		*total = db_col_int(st, 9);
-	}
 	db_done(st);
 	if (rc != E_OK)
 		return rc;
-	if (count == 0 && f->offset > 0) {
-		static const char *const count_sql =
-			"SELECT COUNT(*) " COUNTRY_JOIN
-			"WHERE (CAST($2 AS TEXT) IS NULL OR c.search_folded LIKE $2 ESCAPE '\\') "
-			"AND (CAST($3 AS TEXT) IS NULL OR e.cluster = $3) "
-			"AND ($4 = 0 OR e.cluster IS NOT NULL)";
-		rc = db_prepare(db, count_sql, &st);
-		if (rc != E_OK)
-			return rc;
-		db_bind_text(st, 1, f->date);
-		db_bind_text(st, 2, q_like_contains(a, f->folded));
-		db_bind_text(st, 3, f->cluster);
-		db_bind_int(st, 4, f->eligible_only ? 1 : 0);
-		rc = db_step(st, &row);
-		if (rc == E_OK && row)
-			*total = db_col_int(st, 0);
-		db_done(st);
-		if (rc != E_OK)
-			return rc;
-	}
 	*rows = out;
 	*n = count;
 	return E_OK;

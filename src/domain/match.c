@@ -25,23 +25,24 @@
 struct ctx {
 	const struct match_problem *p; /* the problem */
 	struct match_result *res;      /* the answer being built */
-	int nr;			       /* rows */
-	int nc;			       /* columns */
-	int ng;			       /* countries */
-	int *lock_of_row;	       /* per row the lock index fixing it, or -1 */
-	int *lock_of_col;	       /* per column the lock index fixing it, or -1 */
-	int *ar;		       /* active (unlocked) rows */
-	int n_ar;		       /* entries in ar */
-	int *ac;		       /* active (unlocked) columns */
-	int n_ac;		       /* entries in ac */
-	int *fr_start;		       /* forbidden columns of row r: fr_list[fr_start[r]..fr_start[r+1]) */
-	int *fr_list;		       /* see fr_start */
-	int *fc_start;		       /* forbidden rows of column c, likewise */
-	int *fc_list;		       /* see fc_start */
-	int *rem;		       /* per country places left after locks; -1 when its cap cannot bind */
-	bool caps;		       /* some country cap binds */
-	unsigned char *mark_c;	       /* scratch, per column, all zero between uses */
-	unsigned char *mark_r;	       /* scratch, per row, all zero between uses */
+	int nr;                        /* rows */
+	int nc;                        /* columns */
+	int ng;                        /* countries */
+	int *lock_of_row;              /* per row the lock index fixing it, or -1 */
+	int *lock_of_col;              /* per column the lock index fixing it, or -1 */
+	int *ar;                       /* active (unlocked) rows */
+	int n_ar;                      /* entries in ar */
+	int *ac;                       /* active (unlocked) columns */
+	int n_ac;                      /* entries in ac */
+	int *fr_start; /* forbidden columns of row r: fr_list[fr_start[r]..fr_start[r+1]) */
+	int *fr_list;  /* see fr_start */
+	int *fc_start; /* forbidden rows of column c, likewise */
+	int *fc_list;  /* see fc_start */
+	int *rem;      /* per country places left after locks; -1 when its cap cannot bind */
+	bool caps;     /* some country cap binds */
+	int places;    /* active columns usable at once under the caps */
+	unsigned char *mark_c; /* scratch, per column, all zero between uses */
+	unsigned char *mark_r; /* scratch, per row, all zero between uses */
 };
 
 /* Allocation helpers: one place that turns a failed malloc into E_NOMEM. */
@@ -70,7 +71,7 @@ static enum err alloc_bytes(unsigned char **out, size_t n)
 static enum err add_conflict(struct match_result *r, const struct match_conflict *cf)
 {
 	struct match_conflict *grown =
-		realloc(r->conflicts, ((size_t)r->n_conflicts + 1) * sizeof *grown);
+	    realloc(r->conflicts, ((size_t)r->n_conflicts + 1) * sizeof *grown);
 	if (grown == NULL)
 		return E_NOMEM;
 	r->conflicts = grown;
@@ -131,7 +132,7 @@ static enum err validate(const struct match_problem *p, struct match_result *res
 	if (p->n_countries < 0 || (p->country_cap != NULL && p->col_country == NULL))
 		return input_error(res, -1, "caps without the countries of the columns");
 	if (p->method != MATCH_METHOD_AUTO && p->method != MATCH_METHOD_JV &&
-	    p->method != MATCH_METHOD_FLOW)
+	    p->method != MATCH_METHOD_FLOW && p->method != MATCH_METHOD_FLOW_SOURCE)
 		return input_error(res, -1, "unknown method");
 	size_t cells = (size_t)p->n_rows * (size_t)p->n_cols;
 	for (size_t k = 0; k < cells; k++)
@@ -139,8 +140,8 @@ static enum err validate(const struct match_problem *p, struct match_result *res
 			return input_error(res, (int)(k / (size_t)p->n_cols),
 					   "a score is not a finite number");
 	for (int k = 0; k < p->n_locked; k++)
-		if (p->locked[k].row < 0 || p->locked[k].row >= p->n_rows ||
-		    p->locked[k].col < 0 || p->locked[k].col >= p->n_cols)
+		if (p->locked[k].row < 0 || p->locked[k].row >= p->n_rows || p->locked[k].col < 0 ||
+		    p->locked[k].col >= p->n_cols)
 			return input_error(res, k, "a locked pair is out of range");
 	for (int k = 0; k < p->n_forbidden; k++)
 		if (p->forbidden[k].row < 0 || p->forbidden[k].row >= p->n_rows ||
@@ -185,8 +186,8 @@ static enum err check_locks(struct ctx *c, bool *conflicting)
 		if (kr >= 0 && kr == kc)
 			continue; /* an exact duplicate adds nothing */
 		if (kr >= 0) {
-			struct match_conflict cf = {MATCH_CONFLICT_ROW_LOCKED_TWICE, kr, k, -1, -1, 0,
-						    NULL};
+			struct match_conflict cf = {
+			    MATCH_CONFLICT_ROW_LOCKED_TWICE, kr, k, -1, -1, 0, NULL};
 			rc = add_conflict(c->res, &cf);
 			if (rc != E_OK)
 				goto done;
@@ -194,8 +195,8 @@ static enum err check_locks(struct ctx *c, bool *conflicting)
 			c->lock_of_row[r] = k;
 		}
 		if (kc >= 0) {
-			struct match_conflict cf = {MATCH_CONFLICT_COL_LOCKED_TWICE, kc, k, -1, -1, 0,
-						    NULL};
+			struct match_conflict cf = {
+			    MATCH_CONFLICT_COL_LOCKED_TWICE, kc, k, -1, -1, 0, NULL};
 			rc = add_conflict(c->res, &cf);
 			if (rc != E_OK)
 				goto done;
@@ -213,8 +214,8 @@ static enum err check_locks(struct ctx *c, bool *conflicting)
 			if (k < 0 || (t == 1 && k == cand[0]))
 				continue;
 			if (p->locked[k].row == r && p->locked[k].col == col) {
-				struct match_conflict cf = {MATCH_CONFLICT_LOCK_FORBIDDEN, k, f, -1,
-							    -1, 0, NULL};
+				struct match_conflict cf = {
+				    MATCH_CONFLICT_LOCK_FORBIDDEN, k, f, -1, -1, 0, NULL};
 				rc = add_conflict(c->res, &cf);
 				if (rc != E_OK)
 					goto done;
@@ -230,8 +231,13 @@ static enum err check_locks(struct ctx *c, bool *conflicting)
 				per_country[country_of(p, col)]++;
 		for (int g = 0; g < c->ng; g++) {
 			if (cap_of(p, g) >= 0 && per_country[g] > cap_of(p, g)) {
-				struct match_conflict cf = {MATCH_CONFLICT_LOCKS_OVER_CAP, -1, -1, g,
-							    cap_of(p, g), per_country[g], NULL};
+				struct match_conflict cf = {MATCH_CONFLICT_LOCKS_OVER_CAP,
+							    -1,
+							    -1,
+							    g,
+							    cap_of(p, g),
+							    per_country[g],
+							    NULL};
 				rc = add_conflict(c->res, &cf);
 				if (rc != E_OK)
 					goto done;
@@ -317,6 +323,7 @@ static enum err prepare(struct ctx *c)
 	rc = alloc_ints(&active_in, (size_t)c->ng, 0);
 	if (rc != E_OK)
 		goto done;
+	c->places = c->n_ac;
 	if (p->country_cap == NULL)
 		goto done;
 	for (int a = 0; a < c->n_ac; a++)
@@ -335,6 +342,7 @@ static enum err prepare(struct ctx *c)
 		if (rem < active_in[g] && rem < c->n_ar) {
 			c->rem[g] = rem;
 			c->caps = true;
+			c->places -= active_in[g] - rem;
 		}
 	}
 done:
@@ -362,23 +370,23 @@ static void mark_forbidden(unsigned char *mark, const int *start, const int *lis
  * column (Crouse 2016, as in SciPy's rectangular_lsap.cpp).
  */
 struct lap {
-	int n;			/* solver rows, n <= m */
-	int m;			/* solver columns */
-	const double *s;	/* the caller's scores */
-	size_t *ro;		/* per solver row: offset of its original row or column */
-	size_t *co;		/* per solver column: offset of its original column or row */
-	bool identity;		/* co[j] == j for all j: the fast inner loop applies */
-	int *f_start;		/* forbidden solver columns of solver row i (CSR) */
-	int *f_list;		/* see f_start */
-	double *u;		/* row duals */
-	double *v;		/* column duals */
-	double *spc;		/* shortest path cost to each column in this search */
-	int *path;		/* row before each column on the shortest path tree */
-	int *col4row;		/* assignment, -1 = none */
-	int *row4col;		/* inverse */
-	int *remaining;		/* columns not yet reached by this search */
-	unsigned char *sr;	/* rows reached by this search */
-	unsigned char *sc;	/* columns settled by this search */
+	int n;                  /* solver rows, n <= m */
+	int m;                  /* solver columns */
+	const double *s;        /* the caller's scores */
+	size_t *ro;             /* per solver row: offset of its original row or column */
+	size_t *co;             /* per solver column: offset of its original column or row */
+	bool identity;          /* co[j] == j for all j: the fast inner loop applies */
+	int *f_start;           /* forbidden solver columns of solver row i (CSR) */
+	int *f_list;            /* see f_start */
+	double *u;              /* row duals */
+	double *v;              /* column duals */
+	double *spc;            /* shortest path cost to each column in this search */
+	int *path;              /* row before each column on the shortest path tree */
+	int *col4row;           /* assignment, -1 = none */
+	int *row4col;           /* inverse */
+	int *remaining;         /* columns not yet reached by this search */
+	unsigned char *sr;      /* rows reached by this search */
+	unsigned char *sc;      /* columns settled by this search */
 	unsigned char *blocked; /* forbidden columns of the row being scanned */
 };
 
@@ -408,9 +416,9 @@ static void lap_free(struct lap *l)
  * (identity columns, no forbidden pairs) leaves two loads and a compare per
  * cell.
  */
-static inline __attribute__((always_inline)) int
-lap_scan(struct lap *l, int i, int n_rem, double h, const double *base, bool identity,
-	 bool forbids, double *lowest_out)
+static inline __attribute__((always_inline)) int lap_scan(struct lap *l, int i, int n_rem, double h,
+							  const double *base, bool identity,
+							  bool forbids, double *lowest_out)
 {
 	const int *remaining = l->remaining;
 	const size_t *co = l->co;
@@ -611,49 +619,58 @@ done:
  * Network: source -> each active row (capacity 1) -> each allowed active
  * column (1, cost -score) -> the column's country node when that country's
  * cap binds (1), else straight to the sink; country -> sink (capacity =
- * places left).  Each phase runs Dijkstra on reduced costs from the source,
- * i.e. from every free row at once, to the sink, and pushes one unit along
- * the path; after k phases the flow is a cheapest one of value k, and the
- * phases stop when no path is left, so the result is the cheapest among the
- * largest assignments.  Potentials pi keep reduced costs non-negative; they
- * are updated only on the nodes a phase settled (pi += d - d_sink), which
- * leaves the others' reduced costs valid and makes early exit possible.
- * All free rows share one potential (pi_free): they always sit at distance
- * 0 from the source.  The cheapest edge from any free row into each column
- * is kept up to date (best_row/best_val), so a phase starts in O(columns)
- * instead of scanning every free row.
+ * places left).  Each phase runs Dijkstra on reduced costs to the sink and
+ * pushes one unit along the path found.  Potentials pi keep reduced costs
+ * non-negative; they move only on the nodes a phase settled (pi += d -
+ * d_sink), which keeps every other reduced cost valid and lets a phase stop
+ * as soon as the sink is settled.  A matched row sits at the distance of its
+ * column (the matched edge is tight) and is scanned right after it.
+ *
+ * Two modes.  Row by row (single source, as Crouse's method): each phase
+ * starts from one new row, and the flow after it is the cheapest one that
+ * matches exactly the rows added so far.  That is the answer when every row
+ * gets matched, and it is fast: a phase settles few columns.  When a row
+ * finds no path, which rows to leave out becomes part of the question, and
+ * the solve starts over from the source itself (multi source): every free
+ * row at distance 0, so each phase adds the cheapest path from any of them;
+ * after k phases the flow is a cheapest one of value k, and the phases stop
+ * when no path is left, giving the cheapest among the largest assignments.
+ * All free rows then share one potential (pi_free), and the cheapest edge
+ * from any free row into each column is kept up to date (best_row/best_val),
+ * so a phase starts in O(columns) instead of scanning every free row.
  */
 struct flow {
-	struct ctx *c;	    /* the problem */
-	double *pi_row;	    /* potential of each matched row */
-	double *pi_col;	    /* potential of each column */
-	double *pi_grp;	    /* potential of each country node */
-	double pi_t;	    /* potential of the sink */
-	double pi_free;	    /* potential of the source and of every free row */
-	double *d_col;	    /* distance of each column in this phase */
-	double *d_row;	    /* distance of each matched row reached */
-	double *d_grp;	    /* distance of each country node */
-	int *pred_col;	    /* node before each column: row >= 0, or -(country + 1) */
-	int *pred_grp;	    /* column before each country node */
-	int *best_row;	    /* per column the free row with the cheapest edge into it, or -1 */
-	double *best_val;   /* that edge's cost */
-	int *free_rows;	    /* rows without a column */
-	int *free_pos;	    /* index of each row in free_rows, -1 when matched */
-	int n_free;	    /* entries in free_rows */
-	int *live;	    /* active columns with at least one allowed active row */
-	int n_live;	    /* entries in live */
-	int *grp_of_col;    /* per column its country node when the cap binds, else -1 */
-	int *grp_start;	    /* live columns of country node g: grp_cols[grp_start[g]..] */
-	int *grp_cols;	    /* see grp_start */
-	int *grp_list;	    /* countries whose cap binds */
-	int n_grp;	    /* entries in grp_list */
-	int *used;	    /* per country the places taken in this solve */
-	int *remaining;	    /* columns not settled in this phase */
+	struct ctx *c;           /* the problem */
+	bool multi;              /* multi-source mode */
+	double *pi_row;          /* potential of each matched row */
+	double *pi_col;          /* potential of each column */
+	double *pi_grp;          /* potential of each country node */
+	double pi_t;             /* potential of the sink */
+	double pi_free;          /* multi source: potential of the source and every free row */
+	double *d_col;           /* distance of each column in this phase */
+	double *d_row;           /* distance of each matched row reached */
+	double *d_grp;           /* distance of each country node */
+	int *pred_col;           /* node before each column: row >= 0, or -(country + 1) */
+	int *pred_grp;           /* column before each country node */
+	int *best_row;           /* multi source: per column the free row with the cheapest edge */
+	double *best_val;        /* that edge's cost */
+	int *free_rows;          /* multi source: rows without a column */
+	int *free_pos;           /* index of each row in free_rows, -1 when matched */
+	int n_free;              /* entries in free_rows */
+	int *live;               /* active columns that some active row may take */
+	int n_live;              /* entries in live */
+	int *grp_of_col;         /* per column its country node when the cap binds, else -1 */
+	int *grp_start;          /* live columns of country node g: grp_cols[grp_start[g]..] */
+	int *grp_cols;           /* see grp_start */
+	int *grp_list;           /* countries whose cap binds */
+	int n_grp;               /* entries in grp_list */
+	int *used;               /* per country the places taken in this solve */
+	int *remaining;          /* columns not settled in this phase */
 	unsigned char *col_done; /* columns settled in this phase */
 	unsigned char *grp_done; /* country nodes settled in this phase */
-	int *vis_cols;	    /* settled columns, for the potential update */
-	int *vis_rows;	    /* settled rows */
-	int *vis_grps;	    /* settled country nodes */
+	int *vis_cols;           /* settled columns, for the potential update */
+	int *vis_rows;           /* settled rows */
+	int *vis_grps;           /* settled country nodes */
 };
 
 static void flow_free(struct flow *f)
@@ -682,6 +699,7 @@ static void flow_free(struct flow *f)
 	free(f->vis_cols);
 	free(f->vis_rows);
 	free(f->vis_grps);
+	memset(f, 0, sizeof *f);
 }
 
 /* The cheapest edge from a free row into column col (strided reads). */
@@ -706,11 +724,12 @@ static void flow_best(struct flow *f, int col)
 	f->best_val[col] = best;
 }
 
-static enum err flow_init(struct flow *f, struct ctx *c)
+static enum err flow_init(struct flow *f, struct ctx *c, bool multi)
 {
 	enum err rc;
 	size_t nr = (size_t)c->nr, nc = (size_t)c->nc, ng = (size_t)c->ng;
 	f->c = c;
+	f->multi = multi;
 	if ((rc = alloc_doubles(&f->pi_row, nr)) != E_OK ||
 	    (rc = alloc_doubles(&f->pi_col, nc)) != E_OK ||
 	    (rc = alloc_doubles(&f->pi_grp, ng)) != E_OK ||
@@ -719,10 +738,6 @@ static enum err flow_init(struct flow *f, struct ctx *c)
 	    (rc = alloc_doubles(&f->d_grp, ng)) != E_OK ||
 	    (rc = alloc_ints(&f->pred_col, nc, -1)) != E_OK ||
 	    (rc = alloc_ints(&f->pred_grp, ng, -1)) != E_OK ||
-	    (rc = alloc_ints(&f->best_row, nc, -1)) != E_OK ||
-	    (rc = alloc_doubles(&f->best_val, nc)) != E_OK ||
-	    (rc = alloc_ints(&f->free_rows, nr, 0)) != E_OK ||
-	    (rc = alloc_ints(&f->free_pos, nr, -1)) != E_OK ||
 	    (rc = alloc_ints(&f->live, nc, 0)) != E_OK ||
 	    (rc = alloc_ints(&f->grp_of_col, nc, -1)) != E_OK ||
 	    (rc = alloc_ints(&f->grp_start, ng + 1, 0)) != E_OK ||
@@ -736,47 +751,61 @@ static enum err flow_init(struct flow *f, struct ctx *c)
 	    (rc = alloc_ints(&f->vis_rows, nr, 0)) != E_OK ||
 	    (rc = alloc_ints(&f->vis_grps, ng, 0)) != E_OK)
 		return rc;
+	/* The cheapest cost of all: every node on the column side starts there,
+	 * so row -> column edges have reduced cost >= 0 and the edges on to the
+	 * sink are tight.  A free column keeps that common potential (only
+	 * settled nodes move, and a free column without a binding cap is settled
+	 * only as the end of a path), so a phase ends at the first free column
+	 * it settles instead of weighing which free column is cheapest to leave
+	 * by. */
+	double least = INF;
 	for (int a = 0; a < c->n_ar; a++) {
-		f->free_pos[c->ar[a]] = f->n_free;
-		f->free_rows[f->n_free++] = c->ar[a];
+		const double *row = c->p->scores + (size_t)c->ar[a] * nc;
+		for (int b = 0; b < c->n_ac; b++)
+			if (-row[c->ac[b]] < least)
+				least = -row[c->ac[b]];
 	}
-	/* Initial potentials: pi_col = the cheapest edge into the column, so
-	 * every row -> column edge has reduced cost >= 0; country nodes and the
-	 * sink sit at or below the columns that feed them. */
+	if (least == INF)
+		least = 0;
+	for (size_t col = 0; col < nc; col++)
+		f->pi_col[col] = least;
+	for (size_t g = 0; g < ng; g++)
+		f->pi_grp[g] = least;
+	f->pi_t = least;
 	f->pi_free = 0;
+	if (multi) {
+		if ((rc = alloc_ints(&f->best_row, nc, -1)) != E_OK ||
+		    (rc = alloc_doubles(&f->best_val, nc)) != E_OK ||
+		    (rc = alloc_ints(&f->free_rows, nr, 0)) != E_OK ||
+		    (rc = alloc_ints(&f->free_pos, nr, -1)) != E_OK)
+			return rc;
+		for (int a = 0; a < c->n_ar; a++) {
+			f->free_pos[c->ar[a]] = f->n_free;
+			f->free_rows[f->n_free++] = c->ar[a];
+		}
+	}
 	for (int a = 0; a < c->n_ac; a++) {
 		int col = c->ac[a];
-		flow_best(f, col);
-		f->pi_col[col] = f->best_val[col];
-		if (f->best_row[col] >= 0)
-			f->live[f->n_live++] = col;
+		if (multi) {
+			flow_best(f, col);
+			if (f->best_row[col] < 0)
+				continue; /* every active row is forbidden here */
+		}
+		f->live[f->n_live++] = col;
 	}
-	for (size_t g = 0; g < ng; g++)
-		f->pi_grp[g] = INF;
-	f->pi_t = INF;
 	for (int k = 0; k < f->n_live; k++) {
 		int col = f->live[k];
 		int g = country_of(c->p, col);
 		if (g >= 0 && c->rem[g] >= 0) {
 			f->grp_of_col[col] = g;
 			f->grp_start[g + 1]++;
-			if (f->pi_col[col] < f->pi_grp[g])
-				f->pi_grp[g] = f->pi_col[col];
-		} else if (f->pi_col[col] < f->pi_t) {
-			f->pi_t = f->pi_col[col];
 		}
 	}
 	for (int g = 0; g < c->ng; g++) {
 		if (c->rem[g] >= 0 && f->grp_start[g + 1] > 0)
 			f->grp_list[f->n_grp++] = g;
-		if (f->pi_grp[g] == INF)
-			f->pi_grp[g] = 0;
-		else if (f->pi_grp[g] < f->pi_t)
-			f->pi_t = f->pi_grp[g];
 		f->grp_start[g + 1] += f->grp_start[g];
 	}
-	if (f->pi_t == INF)
-		f->pi_t = 0;
 	/* The live columns of each binding country, for the reverse edges;
 	 * used[] serves as the fill cursor and is zeroed afterwards. */
 	for (int g = 0; g < c->ng; g++)
@@ -792,8 +821,8 @@ static enum err flow_init(struct flow *f, struct ctx *c)
 	return E_OK;
 }
 
-/* Takes row r out of the free rows and refreshes the columns whose cheapest
- * free edge came from it. */
+/* Multi source: takes row r out of the free rows and refreshes the columns
+ * whose cheapest free edge came from it. */
 static void flow_row_matched(struct flow *f, int r)
 {
 	int k = f->free_pos[r];
@@ -807,29 +836,50 @@ static void flow_row_matched(struct flow *f, int r)
 			flow_best(f, f->live[q]);
 }
 
-/*
- * One phase: Dijkstra from the source to the sink, then the potential
- * update and the augmentation.  Sets *augmented false when the sink cannot
- * be reached (the assignment is as large as it can be).
- */
-static void flow_phase(struct flow *f, bool *augmented)
+/* Distances at the start of a phase: from row src alone, or (src < 0) from
+ * every free row through the cheapest edges. */
+static int flow_start(struct flow *f, int src)
 {
 	struct ctx *c = f->c;
-	int *row_of_col = c->res->row_of_col, *col_of_row = c->res->col_of_row;
-	int n_rem = 0, n_vc = 0, n_vr = 0, n_vg = 0;
+	int n_rem = 0;
+	if (src >= 0)
+		mark_forbidden(c->mark_c, c->fr_start, c->fr_list, src, 1);
 	for (int k = 0; k < f->n_live; k++) {
 		int col = f->live[k];
-		f->d_col[col] = f->best_row[col] >= 0
-					? f->best_val[col] + f->pi_free - f->pi_col[col]
-					: INF;
-		f->pred_col[col] = f->best_row[col];
+		if (src >= 0) {
+			/* The new row's potential counts as 0 during its search. */
+			f->d_col[col] =
+			    c->mark_c[col] ? INF : -score_at(c, src, col) - f->pi_col[col];
+			f->pred_col[col] = src;
+		} else {
+			f->d_col[col] = f->best_row[col] >= 0
+					    ? f->best_val[col] + f->pi_free - f->pi_col[col]
+					    : INF;
+			f->pred_col[col] = f->best_row[col];
+		}
 		f->col_done[col] = 0;
 		f->remaining[n_rem++] = col;
 	}
+	if (src >= 0)
+		mark_forbidden(c->mark_c, c->fr_start, c->fr_list, src, 0);
 	for (int k = 0; k < f->n_grp; k++) {
 		f->d_grp[f->grp_list[k]] = INF;
 		f->grp_done[f->grp_list[k]] = 0;
 	}
+	return n_rem;
+}
+
+/*
+ * One phase from row src (or from the source, src < 0): Dijkstra to the
+ * sink, then the potential update and the augmentation.  Sets *augmented
+ * false when the sink cannot be reached; nothing changes then.
+ */
+static void flow_phase(struct flow *f, int src, bool *augmented)
+{
+	struct ctx *c = f->c;
+	int *row_of_col = c->res->row_of_col, *col_of_row = c->res->col_of_row;
+	int n_rem = flow_start(f, src);
+	int n_vc = 0, n_vr = 0, n_vg = 0;
 	double d_t = INF;
 	int pred_t = INT_MIN;
 	int relax = -1; /* matched row to relax during the next scan */
@@ -912,8 +962,8 @@ static void flow_phase(struct flow *f, bool *augmented)
 		double dc = f->d_col[col];
 		int r = row_of_col[col];
 		if (r >= 0) {
-			/* Its row follows at the same distance (the matched edge is
-			 * tight) and is scanned with the next selection. */
+			/* Its row follows at the same distance and is scanned with
+			 * the next selection. */
 			f->d_row[r] = dc;
 			f->vis_rows[n_vr++] = r;
 			relax = r;
@@ -935,14 +985,18 @@ static void flow_phase(struct flow *f, bool *augmented)
 		}
 	}
 
-	/* Potentials: settled nodes move by d - d_t, the others stay. */
+	/* Potentials: settled nodes move by d - d_t, the others stay.  The
+	 * start (row src, or the source with every free row) sat at 0. */
 	for (int k = 0; k < n_vc; k++)
 		f->pi_col[f->vis_cols[k]] += f->d_col[f->vis_cols[k]] - d_t;
 	for (int k = 0; k < n_vr; k++)
 		f->pi_row[f->vis_rows[k]] += f->d_row[f->vis_rows[k]] - d_t;
 	for (int k = 0; k < n_vg; k++)
 		f->pi_grp[f->vis_grps[k]] += f->d_grp[f->vis_grps[k]] - d_t;
-	f->pi_free -= d_t;
+	if (src >= 0)
+		f->pi_row[src] = -d_t;
+	else
+		f->pi_free -= d_t;
 
 	/* Augment, walking back from the sink. */
 	int col;
@@ -965,7 +1019,8 @@ static void flow_phase(struct flow *f, bool *augmented)
 		col_of_row[pr] = col;
 		row_of_col[col] = pr;
 		if (old < 0) {
-			flow_row_matched(f, pr);
+			if (src < 0)
+				flow_row_matched(f, pr);
 			break;
 		}
 		row_of_col[old] = -1;
@@ -974,18 +1029,46 @@ static void flow_phase(struct flow *f, bool *augmented)
 	*augmented = true;
 }
 
-static enum err flow_solve(struct ctx *c)
+/* Takes back every pair the solver made (locked pairs stay). */
+static void flow_undo(struct ctx *c)
 {
+	for (int a = 0; a < c->n_ar; a++)
+		c->res->col_of_row[c->ar[a]] = -1;
+	for (int a = 0; a < c->n_ac; a++)
+		c->res->row_of_col[c->ac[a]] = -1;
+}
+
+/* Runs the flow: row by row first unless rows_may_fail says some row will
+ * find no partner, then, if a row did, from the source (see above). */
+static enum err flow_solve(struct ctx *c, bool rows_may_fail)
+{
+	const struct match_problem *p = c->p;
 	struct flow f = {0};
-	enum err rc = flow_init(&f, c);
+	enum err rc = E_OK;
+	bool augmented = true;
+	if (!rows_may_fail && c->n_ar <= c->places) {
+		rc = flow_init(&f, c, false);
+		if (rc != E_OK)
+			goto done;
+		for (int a = 0; a < c->n_ar && augmented; a++) {
+			flow_phase(&f, c->ar[a], &augmented);
+			if (augmented && p->progress != NULL)
+				p->progress(p->progress_arg, a + 1, c->n_ar);
+		}
+		if (augmented)
+			goto done;
+		flow_free(&f);
+		flow_undo(c);
+	}
+	rc = flow_init(&f, c, true);
 	if (rc != E_OK)
 		goto done;
 	int total = f.n_free < f.n_live ? f.n_free : f.n_live;
 	int done_n = 0;
-	for (bool augmented = true; augmented && f.n_free > 0;) {
-		flow_phase(&f, &augmented);
-		if (augmented && c->p->progress != NULL)
-			c->p->progress(c->p->progress_arg, ++done_n, total);
+	for (augmented = true; augmented && f.n_free > 0;) {
+		flow_phase(&f, -1, &augmented);
+		if (augmented && p->progress != NULL)
+			p->progress(p->progress_arg, ++done_n, total);
 	}
 done:
 	flow_free(&f);
@@ -1217,7 +1300,8 @@ enum err match_solve(const struct match_problem *p, struct match_result **out)
 	c.nr = p->n_rows;
 	c.nc = p->n_cols;
 	c.ng = p->col_country != NULL ? p->n_countries : 0;
-	res->method = p->method == MATCH_METHOD_FLOW ? MATCH_METHOD_FLOW : MATCH_METHOD_JV;
+	bool flow_only = p->method == MATCH_METHOD_FLOW || p->method == MATCH_METHOD_FLOW_SOURCE;
+	res->method = flow_only ? MATCH_METHOD_FLOW : MATCH_METHOD_JV;
 	if ((rc = alloc_ints(&c.lock_of_row, (size_t)c.nr, -1)) != E_OK ||
 	    (rc = alloc_ints(&c.lock_of_col, (size_t)c.nc, -1)) != E_OK)
 		goto done;
@@ -1233,20 +1317,24 @@ enum err match_solve(const struct match_problem *p, struct match_result **out)
 	if (rc != E_OK)
 		goto done;
 	if (c.caps && p->method == MATCH_METHOD_JV) {
-		rc = input_error(res, -1, "a country cap binds: the augmenting-path method cannot "
-					  "honour it");
+		rc = input_error(res, -1,
+				 "a country cap binds: the augmenting-path method cannot "
+				 "honour it");
 		goto done;
 	}
 	res->has_assignment = true;
 	bool complete = false;
-	if (!c.caps && p->method != MATCH_METHOD_FLOW) {
+	if (!c.caps && !flow_only) {
 		rc = lap_solve(&c, &complete);
 		if (rc != E_OK)
 			goto done;
 	}
 	if (!complete) {
 		res->method = MATCH_METHOD_FLOW;
-		rc = flow_solve(&c);
+		/* Without caps the augmenting paths ran first, so here a row is
+		 * known to fail: skip the row-by-row attempt. */
+		bool lap_failed = !flow_only && !c.caps;
+		rc = flow_solve(&c, lap_failed || p->method == MATCH_METHOD_FLOW_SOURCE);
 		if (rc != E_OK)
 			goto done;
 	}
@@ -1431,7 +1519,8 @@ enum err match_blocking_pairs(const struct match_prefs *pr, const int *col_of_ro
 				continue;
 			if (count == cap) {
 				cap = cap > 0 ? cap * 2 : 16;
-				struct match_pair *grown = realloc(list, (size_t)cap * sizeof *grown);
+				struct match_pair *grown =
+				    realloc(list, (size_t)cap * sizeof *grown);
 				if (grown == NULL) {
 					rc = E_NOMEM;
 					goto done;

@@ -11,24 +11,30 @@
  * What "optimal" means when the sides differ or constraints bite: first as
  * many Swedish participants as possible get a partner (maximum cardinality),
  * then, among all assignments of that size, the total score is the largest.
- * So a participant is left without a partner only when no assignment of the
- * same size could place everyone; scores never trade a pair away (a pair
- * with a negative score is still made when it lets one more participant be
- * matched).  Every unmatched row carries a reason (enum match_reason).
+ * So a participant goes without a partner only when no assignment could
+ * match more participants, and scores never trade a pair away: a pair with
+ * a negative score is still made when it lets one more participant be
+ * matched.  Every unmatched row carries a reason (enum match_reason).
  *
  * Algorithms.  Without a binding country cap: shortest augmenting paths of
- * Jonker-Volgenant/Crouse (the method of SciPy's linear_sum_assignment) on
- * the smaller side, reading the caller's matrix in place.  With a binding
- * cap, or when forbidden pairs leave the smaller side unable to be fully
- * matched: successive shortest paths with potentials on the flow network
- * source -> rows -> columns -> countries (capacity = cap) -> sink, which is
- * exact for the lexicographic objective above.  Both are O(n^3) in the worst
- * case and exact up to floating-point rounding of the dual variables.
+ * Jonker-Volgenant/Crouse (the method of SciPy's linear_sum_assignment),
+ * one row of the smaller side at a time, reading the caller's matrix in
+ * place (transposed through index arrays when there are more rows than
+ * columns).  With a binding cap, or when forbidden pairs leave some row of
+ * the smaller side without any free column: successive shortest paths with
+ * potentials on the flow network source -> rows -> columns -> countries
+ * (capacity = cap) -> sink.  It also goes row by row while every row finds
+ * a partner, and otherwise starts over from the source itself, which is
+ * exact for the objective above but several times slower.  All are O(n^3)
+ * in the worst case and exact up to floating-point rounding of the dual
+ * variables (compared with exhaustive search and with SciPy in the tests).
  * Memory: O(rows + columns + locks + forbids) besides the caller's matrix.
  *
- * Plain C: no I/O, no globals.  Only match_solve and match_blocking_pairs
- * allocate, and what they return is freed with match_result_free and
- * match_pairs_free.  Thread-safe for distinct results.
+ * Plain C: no I/O, no globals.  Memory handed out comes only from
+ * match_solve and match_blocking_pairs and goes back through
+ * match_result_free and match_pairs_free; everything else a function
+ * allocates for its own work is freed before it returns.  Thread-safe for
+ * distinct results.
  */
 #ifndef NATVERK_MATCH_H
 #define NATVERK_MATCH_H
@@ -52,9 +58,11 @@ struct match_pair {
 
 /* Which algorithm match_solve uses. */
 enum match_method {
-	MATCH_METHOD_AUTO = 0, /* shortest augmenting paths, min-cost flow when needed */
-	MATCH_METHOD_JV,       /* force augmenting paths (E_INVALID if a cap binds) */
-	MATCH_METHOD_FLOW,     /* force the min-cost flow (for tests and audits) */
+	MATCH_METHOD_AUTO = 0,    /* shortest augmenting paths, min-cost flow when needed */
+	MATCH_METHOD_JV,          /* augmenting paths; E_INVALID if a cap binds (the flow still
+				     takes over when forbidden pairs starve the smaller side) */
+	MATCH_METHOD_FLOW,        /* the min-cost flow, also without caps (tests, audits) */
+	MATCH_METHOD_FLOW_SOURCE, /* the flow's slow multi-source mode only (tests) */
 };
 
 /*
@@ -62,48 +70,48 @@ enum match_method {
  * Nothing is copied: every pointer must stay valid during match_solve.
  */
 struct match_problem {
-	int n_rows;			   /* Swedish participants, 0..MATCH_MAX_SIDE */
-	int n_cols;			   /* international candidates, 0..MATCH_MAX_SIDE */
-	const double *scores;		   /* n_rows * n_cols, row-major, finite; higher = better */
-	const int *col_country;		   /* per column its country 0..n_countries-1, or -1; may be NULL */
-	int n_countries;		   /* size of country_cap */
-	const int *country_cap;		   /* per country the most partnerships, -1 = no cap; may be NULL */
-	const struct match_pair *locked;   /* pairs that must be made (the coordinator decided) */
-	int n_locked;			   /* entries in locked */
+	int n_rows;             /* Swedish participants, 0..MATCH_MAX_SIDE */
+	int n_cols;             /* international candidates, 0..MATCH_MAX_SIDE */
+	const double *scores;   /* n_rows * n_cols, row-major, finite; higher = better */
+	const int *col_country; /* per column its country 0..n_countries-1, or -1; may be NULL */
+	int n_countries;        /* size of country_cap */
+	const int *country_cap; /* per country the most partnerships, -1 = no cap; may be NULL */
+	const struct match_pair *locked;    /* pairs that must be made (the coordinator decided) */
+	int n_locked;                       /* entries in locked */
 	const struct match_pair *forbidden; /* pairs that must not be made */
-	int n_forbidden;		   /* entries in forbidden */
-	enum match_method method;	   /* normally MATCH_METHOD_AUTO */
-	match_progress_fn progress;	   /* may be NULL */
-	void *progress_arg;		   /* passed to progress */
+	int n_forbidden;                    /* entries in forbidden */
+	enum match_method method;           /* normally MATCH_METHOD_AUTO */
+	match_progress_fn progress;         /* may be NULL */
+	void *progress_arg;                 /* passed to progress */
 };
 
 /* Why a row has no partner. */
 enum match_reason {
-	MATCH_MATCHED = 0,	   /* it has a partner */
+	MATCH_MATCHED = 0,         /* it has a partner */
 	MATCH_UNMATCHED_NO_PLACE,  /* places ran out: the columns it may take all went to others */
 	MATCH_UNMATCHED_FORBIDDEN, /* every remaining (unlocked) column is forbidden for it */
-	MATCH_UNMATCHED_CAP,	   /* a column is free for it, but its country is at its cap */
+	MATCH_UNMATCHED_CAP,       /* a column is free for it, but its country is at its cap */
 };
 
 /* A constraint problem, naming the constraints involved by their index in
  * the problem's arrays (-1 where it does not apply). */
 enum match_conflict_kind {
-	MATCH_CONFLICT_INPUT,		 /* malformed input: bad size, index or score (E_INVALID) */
+	MATCH_CONFLICT_INPUT,            /* malformed input: bad size, index or score (E_INVALID) */
 	MATCH_CONFLICT_ROW_LOCKED_TWICE, /* locks a and b give one row two partners */
 	MATCH_CONFLICT_COL_LOCKED_TWICE, /* locks a and b give one column two partners */
-	MATCH_CONFLICT_LOCK_FORBIDDEN,	 /* lock a is forbidden pair b */
-	MATCH_CONFLICT_LOCKS_OVER_CAP,	 /* country has count locks, more than its cap */
-	MATCH_CONFLICT_CAP_UNMATCHABLE,	 /* country's cap leaves count rows without a partner */
+	MATCH_CONFLICT_LOCK_FORBIDDEN,   /* lock a is forbidden pair b */
+	MATCH_CONFLICT_LOCKS_OVER_CAP,   /* country has count locks, more than its cap */
+	MATCH_CONFLICT_CAP_UNMATCHABLE,  /* country's cap leaves count rows without a partner */
 };
 
 struct match_conflict {
 	enum match_conflict_kind kind; /* what is wrong */
-	int a;			       /* first lock (or, for INPUT, the row or lock/forbid index) */
-	int b;			       /* second lock, or the forbidden pair */
-	int country;		       /* country, for the cap kinds */
-	int cap;		       /* that country's cap */
-	int count;		       /* locks in the country, or rows left unmatched */
-	const char *what;	       /* for INPUT: English description of the problem */
+	int a;            /* first lock (or, for INPUT, the row or lock/forbid index) */
+	int b;            /* second lock, or the forbidden pair */
+	int country;      /* country, for the cap kinds */
+	int cap;          /* that country's cap */
+	int count;        /* locks in the country, or rows left unmatched */
+	const char *what; /* for INPUT: English description of the problem */
 };
 
 /*
@@ -111,17 +119,17 @@ struct match_conflict {
  * col_of_row and row_of_col are all -1 and total is 0.
  */
 struct match_result {
-	int n_rows;			  /* as in the problem */
-	int n_cols;			  /* as in the problem */
-	bool has_assignment;		  /* an assignment was computed */
-	int *col_of_row;		  /* per row its column, -1 = none */
-	int *row_of_col;		  /* per column its row, -1 = none */
-	enum match_reason *reason;	  /* per row, MATCH_MATCHED when it has a column */
-	int n_matched;			  /* pairs made, locked ones included */
-	double total;			  /* sum of the scores of the pairs made */
-	enum match_method method;	  /* the algorithm that produced it */
+	int n_rows;                       /* as in the problem */
+	int n_cols;                       /* as in the problem */
+	bool has_assignment;              /* an assignment was computed */
+	int *col_of_row;                  /* per row its column, -1 = none */
+	int *row_of_col;                  /* per column its row, -1 = none */
+	enum match_reason *reason;        /* per row, MATCH_MATCHED when it has a column */
+	int n_matched;                    /* pairs made, locked ones included */
+	double total;                     /* sum of the scores of the pairs made */
+	enum match_method method;         /* the algorithm that produced it */
 	struct match_conflict *conflicts; /* constraint problems found */
-	int n_conflicts;		  /* entries in conflicts */
+	int n_conflicts;                  /* entries in conflicts */
 };
 
 /*
@@ -158,8 +166,8 @@ const char *match_reason_str(enum match_reason reason);
  * are ties, broken by the lower index where a choice must be made.
  */
 struct match_prefs {
-	int n_rows;	     /* Swedish participants */
-	int n_cols;	     /* international candidates */
+	int n_rows;          /* Swedish participants */
+	int n_cols;          /* international candidates */
 	const int *row_rank; /* n_rows * n_cols: rank row i gives column j, at [i * n_cols + j] */
 	const int *col_rank; /* n_cols * n_rows: rank column j gives row i, at [j * n_rows + i] */
 };

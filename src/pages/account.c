@@ -22,6 +22,7 @@
 #include "db/q_people.h"
 #include "pages/common.h"
 #include "pages/system.h"
+#include "util/jsonmem.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/timefmt.h"
@@ -702,13 +703,12 @@ enum err account_invite(struct req *req, const char *email, const char *name, co
 	char kind[2] = {g->kind, '\0'};
 	json_t *payload = json_pack("{s:s, s:s, s:I, s:o}", "kind", kind, "role", g->role,
 				    "object_id", (json_int_t)g->object_id, "name", pages_str(name));
-	char *text = json_dumps(payload, JSON_COMPACT);
+	char *text = jsonmem_dump(req->arena, payload, JSON_COMPACT);
 	json_decref(payload);
 	char token[TOKEN_LEN + 1];
 	int64_t id = 0;
 	enum err rc = link_create(req->db, LINK_INVITATION, 0, email, text, req->actor->person_id,
 				  (time_t)req->now, LINK_TTL_INVITATION, token, &id);
-	free(text);
 	if (rc != E_OK)
 		return rc;
 	/* The mail speaks the invitee's language, including the role's name. */

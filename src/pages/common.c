@@ -13,6 +13,7 @@
 #include "mail/mail.h"
 #include "auth/session.h"
 #include "db/q_audit.h"
+#include "util/jsonmem.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 #include "util/str.h"
@@ -42,8 +43,13 @@ json_t *pages_str(const char *s)
 
 json_t *pages_option(const char *value, const char *label, const char *current)
 {
-	return json_pack("{s:s, s:s, s:b}", "value", value, "label", label, "selected",
-			 current != NULL && strcmp(current, value) == 0);
+	/* Many per page (every county, every country): built without json_pack. */
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "value", json_string_nocheck(value));
+	json_object_set_new_nocheck(o, "label", json_string_nocheck(label));
+	json_object_set_new_nocheck(o, "selected",
+				    json_boolean(current != NULL && strcmp(current, value) == 0));
+	return o;
 }
 
 json_t *pages_list_model(json_t *items, const struct paging *p)
@@ -395,6 +401,7 @@ const char *pages_csrf(struct req *req, struct resp *resp)
 
 void pages_handle(struct req *req, struct resp *resp)
 {
+	jsonmem_use(req->arena);
 	i18n_use(req->lang);
 	enum err rc = E_OK;
 	if ((req->route->flags & ROUTE_DB) && need_db(req) != E_OK &&
@@ -421,6 +428,7 @@ void pages_handle(struct req *req, struct resp *resp)
 	if (rc != E_OK && resp->error == E_OK && !(resp->status >= 300 && resp->status < 400))
 		resp_error(resp, rc, NULL);
 	pages_render(req, resp);
+	jsonmem_use(NULL);
 }
 
 enum err pages_require(struct req *req, struct resp *resp, enum action act, int64_t object)
@@ -446,8 +454,8 @@ enum err pages_audit(struct req *req, const char *action, const char *object_typ
 {
 	char at[TIMEFMT_LEN];
 	timefmt_iso((time_t)req->now, at);
-	char *b = before != NULL ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after != NULL ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *b = jsonmem_dump(req->arena, before, JSON_COMPACT | JSON_SORT_KEYS);
+	char *a = jsonmem_dump(req->arena, after, JSON_COMPACT | JSON_SORT_KEYS);
 	struct audit_row row = {
 		.at = at,
 		.actor_id = req->actor != NULL ? req->actor->person_id : 0,
@@ -460,10 +468,7 @@ enum err pages_audit(struct req *req, const char *action, const char *object_typ
 		.request_id = req->request_id,
 		.client_addr = req->client_addr,
 	};
-	enum err rc = db_audit_insert(req->db, &row);
-	free(b);
-	free(a);
-	return rc;
+	return db_audit_insert(req->db, &row);
 }
 
 enum err pages_form_invalid(struct req *req, struct resp *resp, const char *template,
@@ -517,8 +522,10 @@ void pages_fail(struct req *req, struct resp *resp, enum err err, const char *wh
 		else if (strstr(why, "too long") != NULL)
 			message = _("A field in the request is too long.");
 	}
+	jsonmem_use(req->arena);
 	resp_error(resp, err, message);
 	pages_render(req, resp);
+	jsonmem_use(NULL);
 }
 
 const char *pages_base_url(const struct req *req)

@@ -18,6 +18,7 @@
 #include "db/q_people.h"
 #include "pages/account.h"
 #include "pages/common.h"
+#include "util/jsonmem.h"
 #include "util/str.h"
 #include "view/i18n.h"
 
@@ -300,13 +301,12 @@ enum err profile_update(struct req *req, struct resp *resp)
 		char token[TOKEN_LEN + 1];
 		int64_t id;
 		json_t *payload = json_pack("{s:s}", "email", new_email);
-		char *text = json_dumps(payload, JSON_COMPACT);
+		char *text = jsonmem_dump(req->arena, payload, JSON_COMPACT);
 		json_decref(payload);
 		rc = db_links_expire(req->db, p.id, LINK_EMAIL_CHANGE, pages_now(req));
 		if (rc == E_OK)
 			rc = link_create(req->db, LINK_EMAIL_CHANGE, p.id, new_email, text,
 					 p.id, (time_t)req->now, LINK_TTL_EMAIL_CHANGE, token, &id);
-		free(text);
 		json_t *data = json_pack("{s:s, s:s}", "name", p.name, "url",
 					 arena_printf(req->arena, "%s/email/confirm/%s",
 						      pages_base_url(req), token));
@@ -456,9 +456,8 @@ enum err profile_data(struct req *req, struct resp *resp)
 				"profile", profile, "roles", role_list(req, p.id), "sessions", sessions,
 				"api_tokens", tokens, "mail", mails, "audit", audit);
 	if (rc == E_OK) {
-		char *text = json_dumps(all, JSON_INDENT(2));
+		char *text = jsonmem_dump(req->arena, all, JSON_INDENT(2));
 		resp_raw(resp, "application/json", text, strlen(text));
-		free(text);
 		resp_header(resp, "Content-Disposition", "attachment; filename=\"natverk-my-data.json\"");
 		resp->no_store = true;
 	}

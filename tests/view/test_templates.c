@@ -53,30 +53,39 @@ Test(templates, every_template_renders_against_its_fixture, .init = setup)
 	json_decref(page);
 }
 
-Test(templates, every_fixture_has_a_template, .init = setup)
+/* Walks the fixture folder and checks each fixture names a template. */
+static void check_fixtures(const char *rel_dir, const char *prefix)
 {
-	/* Fixtures of deleted templates would hide a broken contract. */
-	const char *dirs[] = {"", "layouts/", "partials/", "organisations/", "countries/", "errors/"};
-	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-		char rel[256];
-		snprintf(rel, sizeof rel, "tests/fixtures/templates/%s", dirs[d]);
-		DIR *dir = opendir(test_path(rel));
-		if (dir == NULL)
+	char rel[512];
+	snprintf(rel, sizeof rel, "tests/fixtures/templates/%s", rel_dir);
+	DIR *dir = opendir(test_path(rel));
+	cr_assert_not_null(dir, "%s", rel);
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.' || e->d_name[0] == '_')
 			continue;
-		struct dirent *e;
-		while ((e = readdir(dir)) != NULL) {
-			size_t n = strlen(e->d_name);
-			if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0 || e->d_name[0] == '_')
-				continue;
-			char name[256];
-			snprintf(name, sizeof name, "%s%.*s", dirs[d], (int)(n - 5), e->d_name);
+		size_t n = strlen(e->d_name);
+		if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0) {
+			char name[512];
+			snprintf(name, sizeof name, "%s%.*s", prefix, (int)(n - 5), e->d_name);
 			bool found = false;
 			for (size_t i = 0; i < view_count(); i++)
 				found = found || strcmp(view_name(i), name) == 0;
 			cr_expect(found, "fixture %s has no template", name);
+		} else if (strchr(e->d_name, '.') == NULL) {
+			char sub[512], subprefix[512];
+			snprintf(sub, sizeof sub, "%s%s/", rel_dir, e->d_name);
+			snprintf(subprefix, sizeof subprefix, "%s%s/", prefix, e->d_name);
+			check_fixtures(sub, subprefix);
 		}
-		closedir(dir);
 	}
+	closedir(dir);
+}
+
+Test(templates, every_fixture_has_a_template, .init = setup)
+{
+	/* Fixtures of deleted templates would hide a broken contract. */
+	check_fixtures("", "");
 }
 
 Test(templates, escaped_in_html, .init = setup)
@@ -101,11 +110,12 @@ Test(templates, raw_output_only_for_html_keys)
 {
 	regex_t re;
 	cr_assert_eq(regcomp(&re, "\\{\\{(\\{|&) *([a-zA-Z0-9_.]+)", REG_EXTENDED), 0);
-	const char *files[] = {"home", "layouts/main", "partials/pager", "organisations/index",
-			       "organisations/show", "countries/index", "countries/show", "errors/error"};
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+	char err[512];
+	cr_assert_eq(i18n_init(test_localedir(), err, sizeof err), E_OK, "%s", err);
+	cr_assert_eq(view_init(test_path("templates"), err, sizeof err), E_OK, "%s", err);
+	for (size_t i = 0; i < view_count(); i++) {
 		char rel[256];
-		snprintf(rel, sizeof rel, "templates/%s.mustache", files[i]);
+		snprintf(rel, sizeof rel, "templates/%s.mustache", view_name(i));
 		char *text = test_read_file(test_path(rel), NULL);
 		cr_assert_not_null(text, "%s", rel);
 		const char *p = text;

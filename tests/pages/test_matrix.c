@@ -1,0 +1,155 @@
+/*
+ * test_matrix.c - the role x route matrix: every route of the table, asked
+ * by a visitor and by a person holding each role, must answer the expected
+ * status.  Runs on SQLite and PostgreSQL (NATVERK_TEST_DB).
+ *
+ * Roles, one letter each (see accounts_support.h):
+ *   V visitor, O member of another organisation, M member, C contact person,
+ *   J project coordinator, R research advisor, E mentor, X national expert,
+ *   P programme officer, F finance officer, A administrator.
+ * Every request gets a fresh session, so one row's side effects (signing
+ * out everywhere, say) do not leak into the next.
+ */
+#include "accounts_support.h"
+
+struct row {
+	const char *method;  /* HTTP method */
+	const char *target;  /* with %A (organisation A), %M (the member) and %N (network) */
+	const char *form;    /* form fields after _csrf, or NULL for no body */
+	int expect[WHO__COUNT]; /* status per role, in the order V O M C J R E X P F A */
+};
+
+#define ALL(s) {s, s, s, s, s, s, s, s, s, s, s}
+/* Visitor redirected to sign in, every signed-in person 200. */
+#define SIGNED_IN_GET {302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200}
+/* Staff pages: visitor to sign-in, non-staff 403, the three staff roles 200. */
+#define STAFF_GET {302, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200}
+
+static const struct row rows[] = {
+	{"GET", "/", NULL, ALL(200)},
+	{"GET", "/organisations", NULL, ALL(200)},
+	{"GET", "/organisations/%A", NULL, ALL(200)},
+	{"GET", "/countries", NULL, ALL(200)},
+	{"GET", "/countries/SE", NULL, ALL(200)},
+	{"GET", "/language/en?next=%2F", NULL, ALL(303)},
+	{"GET", "/static/css/app.css", NULL, ALL(200)},
+	{"GET", "/healthz", NULL, ALL(200)},
+	{"GET", "/metrics", NULL, ALL(200)},
+	{"GET", "/signin", NULL, {200, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303}},
+	{"GET", "/password/reset", NULL, ALL(200)},
+	{"GET", "/organisations/%A/members", NULL, {302, 403, 200, 200, 403, 403, 403, 403, 200, 200, 200}},
+	{"POST", "/organisations/%A/invitations", "email=new%40example.org&grant=o%3Amember&lang=sv",
+	 {401, 403, 403, 303, 403, 403, 403, 403, 303, 403, 303}},
+	{"GET", "/profile", NULL, SIGNED_IN_GET},
+	{"GET", "/profile/tokens", NULL, SIGNED_IN_GET},
+	{"GET", "/profile/data", NULL, SIGNED_IN_GET},
+	{"GET", "/profile/erase", NULL, SIGNED_IN_GET},
+	{"POST", "/profile", "name=", {401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422}},
+	{"POST", "/profile/password", "current_password=wrong", {401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422}},
+	{"POST", "/profile/tokens", "name=script", {401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201}},
+	{"POST", "/profile/tokens/999999/revoke", "", {401, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404}},
+	{"POST", "/profile/erase", "password=wrong&confirm=yes", {401, 422, 422, 422, 422, 422, 422, 422, 422, 422, 422}},
+	{"POST", "/signout/everywhere", "", {401, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303}},
+	{"POST", "/signout", "", ALL(303)},
+	{"GET", "/admin", NULL, STAFF_GET},
+	{"GET", "/admin/people", NULL, STAFF_GET},
+	{"GET", "/admin/people/%M", NULL, STAFF_GET},
+	{"GET", "/admin/people/999999", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 404, 404, 404}},
+	{"POST", "/admin/people/%M/roles", "action=add&kind=o&role=member&organisation_id=%B",
+	 {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303}},
+	{"POST", "/admin/people/%M/active", "active=1", {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303}},
+	{"POST", "/admin/people/%M/erase", "", {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422}},
+	{"GET", "/admin/invitations", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200}},
+	{"POST", "/admin/invitations", "email=x%40example.org&grant=o%3Amember&organisation_id=%A&lang=en",
+	 {401, 403, 403, 403, 403, 403, 403, 403, 303, 403, 303}},
+	{"POST", "/admin/invitations", "email=y%40example.org&grant=g%3Aadministrator&lang=en",
+	 {401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303}},
+	{"POST", "/admin/invitations", "email=z%40example.org&grant=n%3Amentor&network_id=%N&lang=en",
+	 {401, 403, 403, 403, 403, 403, 403, 403, 303, 403, 303}},
+	{"GET", "/admin/audit", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/admin/mail", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
+	{"POST", "/signin", "email=nobody%W%40example.org&password=wrong", ALL(422)},
+	{"POST", "/password/reset", "email=nobody%W%40example.org", ALL(200)},
+	{"GET", "/setup/notatoken", NULL, ALL(404)},
+	{"POST", "/setup/notatoken", "", ALL(404)},
+	{"POST", "/password/reset/notatoken", "", ALL(404)},
+	{"POST", "/invitations/notatoken", "", ALL(404)},
+	{"POST", "/invitations/notatoken/renew", "", ALL(404)},
+	{"GET", "/password/reset/notatoken", NULL, ALL(404)},
+	{"GET", "/invitations/notatoken", NULL, ALL(404)},
+	{"GET", "/email/confirm/notatoken", NULL, ALL(404)},
+};
+
+static int current_who; /* the role being asked, for %W */
+
+/* Replaces %A, %B, %M and %N by the world's ids and %W by the role's letter. */
+static const char *fill(const char *pattern)
+{
+	static char out[2][1024];
+	static int which;
+	which ^= 1;
+	char *o = out[which];
+	size_t n = 0;
+	for (const char *p = pattern; *p != '\0' && n < sizeof out[0] - 32; p++) {
+		if (*p == '%' && p[1] == 'W') {
+			o[n++] = who_letters[current_who];
+			p++;
+		} else if (*p == '%' && p[1] != '\0' && strchr("ABMN", p[1]) != NULL) {
+			int64_t v = p[1] == 'A' ? W.org_a : p[1] == 'B' ? W.org_b
+				  : p[1] == 'M' ? W.person[WHO_MEMBER] : W.network;
+			n += (size_t)snprintf(o + n, sizeof out[0] - n, "%lld", (long long)v);
+			p++;
+		} else {
+			o[n++] = *p;
+		}
+	}
+	o[n] = '\0';
+	return o;
+}
+
+TestSuite(matrix, .init = world_setup, .fini = world_teardown, .timeout = 240);
+
+Test(matrix, every_route_for_every_role)
+{
+	int failures = 0, checked = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct row *row = &rows[i];
+		for (int w = 0; w < WHO__COUNT; w++) {
+			current_who = w;
+			const char *session = w_session((enum who)w);
+			const char *form = row->form != NULL ? w_form(session, fill(row->form)) : NULL;
+			const char *extra[] = {W_PRESESSION, NULL};
+			struct answer a;
+			w_call(&a, row->method, fill(row->target), session, form, extra);
+			checked++;
+			if (a.status != row->expect[w]) {
+				failures++;
+				cr_expect_eq(a.status, row->expect[w], "%s %s as %c: %d, expected %d",
+					     row->method, row->target, who_letters[w], a.status,
+					     row->expect[w]);
+			}
+			answer_free(&a);
+		}
+	}
+	cr_assert_eq(failures, 0, "%d of %d role x route checks failed", failures, checked);
+}
+
+/* Every route of the table appears in the matrix, so a new route cannot
+ * land without its permissions being written down. */
+Test(matrix, covers_every_route)
+{
+	const struct server_app *app = routes_app();
+	for (size_t r = 0; r < app->nroutes; r++) {
+		const struct route *rt = &app->routes[r];
+		if (rt->flags & ROUTE_NO_CSRF)
+			continue; /* the CSP report endpoint: tested in test_server */
+		bool found = false;
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0] && !found; i++) {
+			struct req *q = req_new_test(rows[i].method, fill(rows[i].target), NULL);
+			unsigned allowed;
+			found = router_match(app->routes, app->nroutes, q, &allowed) == rt;
+			arena_free(q->arena);
+		}
+		cr_expect(found, "route %s (%s) is not in the matrix", rt->pattern, rt->name);
+	}
+}
