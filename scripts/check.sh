@@ -101,6 +101,8 @@ for p in "${db_programs[@]}"; do
 	run_criterion "$p (sqlite)" "$build/tests/test-$p"
 done
 
+run_script "match vs scipy" tests/domain/test_match_scipy.sh "$build"
+
 if [ "${NATVERK_CHECK_PG:-1}" = 0 ]; then
 	skip "postgresql" "NATVERK_CHECK_PG=0"
 elif ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ set -eu
 build_pkgs="gcc make meson ninja-build pkg-config gettext locales iso-codes
 libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev
 libcurl4-openssl-dev libcmark-dev"
-check_pkgs="libcriterion-dev postgresql curl chromium python3 python3-aiosmtpd"
+check_pkgs="libcriterion-dev postgresql curl chromium python3 python3-scipy python3-aiosmtpd"
 bench_pkgs="wrk nginx python3-scipy procps"
 
 case "${1:-build}" in

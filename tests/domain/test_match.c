@@ -56,14 +56,14 @@ static double rng_unit(void)
 
 struct brute {
 	const struct match_problem *p;
-	bool use_caps;			 /* honour country caps */
-	int col_used[SMALL];		 /* column taken in the current branch */
-	int per_country[SMALL];		 /* places taken per country */
-	int best_card;			 /* most pairs found, -1 = no feasible assignment */
-	double best_total;		 /* largest total at best_card */
-	bool forbid[SMALL][SMALL];	 /* forbidden pairs */
-	int lock_col[SMALL];		 /* locked column of each row, -1 */
-	int lock_row[SMALL];		 /* locked row of each column, -1 */
+	bool use_caps;             /* honour country caps */
+	int col_used[SMALL];       /* column taken in the current branch */
+	int per_country[SMALL];    /* places taken per country */
+	int best_card;             /* most pairs found, -1 = no feasible assignment */
+	double best_total;         /* largest total at best_card */
+	bool forbid[SMALL][SMALL]; /* forbidden pairs */
+	int lock_col[SMALL];       /* locked column of each row, -1 */
+	int lock_row[SMALL];       /* locked row of each column, -1 */
 };
 
 static bool brute_may(struct brute *b, int r, int c)
@@ -74,7 +74,8 @@ static bool brute_may(struct brute *b, int r, int c)
 		return false;
 	if (b->use_caps && b->p->col_country != NULL && b->p->country_cap != NULL) {
 		int g = b->p->col_country[c];
-		if (g >= 0 && b->p->country_cap[g] >= 0 && b->per_country[g] >= b->p->country_cap[g])
+		if (g >= 0 && b->p->country_cap[g] >= 0 &&
+		    b->per_country[g] >= b->p->country_cap[g])
 			return false;
 	}
 	return true;
@@ -147,13 +148,13 @@ static bool close_to(double a, double b)
 /* ---- Random instances -------------------------------------------------------- */
 
 struct instance {
-	struct match_problem p;		     /* the problem, pointing into the arrays below */
-	double scores[SMALL * SMALL];	     /* the matrix */
-	struct match_pair locked[SMALL];     /* locks: distinct rows and columns */
+	struct match_problem p;          /* the problem, pointing into the arrays below */
+	double scores[SMALL * SMALL];    /* the matrix */
+	struct match_pair locked[SMALL]; /* locks: distinct rows and columns */
 	struct match_pair forbidden[SMALL * SMALL]; /* forbidden pairs, none locked */
-	int col_country[SMALL];		     /* country of each column */
-	int caps[3];			     /* cap of each country */
-	int locks_in[3];		     /* locks per country */
+	int col_country[SMALL];                     /* country of each column */
+	int caps[3];                                /* cap of each country */
+	int locks_in[3];                            /* locks per country */
 };
 
 static void make_instance(struct instance *in, uint64_t seed)
@@ -215,7 +216,9 @@ static void check_instance(const struct instance *in, uint64_t seed, enum match_
 {
 	struct match_problem p = in->p;
 	p.method = method;
-	const char *m = method == MATCH_METHOD_FLOW ? "flow" : "auto";
+	const char *m = method == MATCH_METHOD_FLOW          ? "flow"
+			: method == MATCH_METHOD_FLOW_SOURCE ? "flow from the source"
+							     : "auto";
 	struct match_result *res = NULL;
 	enum err rc = match_solve(&p, &res);
 	cr_assert_not_null(res, "seed %llu (%s)", (unsigned long long)seed, m);
@@ -302,7 +305,8 @@ static void check_instance(const struct instance *in, uint64_t seed, enum match_
 		}
 	}
 	if (cap_bites) {
-		cr_expect_gt(n_capped, 0, "seed %llu (%s): capped rows", (unsigned long long)seed, m);
+		cr_expect_gt(n_capped, 0, "seed %llu (%s): capped rows", (unsigned long long)seed,
+			     m);
 		cr_expect_gt(res->n_conflicts, 0);
 		for (int k = 0; k < res->n_conflicts; k++)
 			cr_expect_eq(res->conflicts[k].kind, MATCH_CONFLICT_CAP_UNMATCHABLE);
@@ -321,6 +325,7 @@ Test(match, exhaustive_small_cases)
 		make_instance(&in, seed);
 		check_instance(&in, seed, MATCH_METHOD_AUTO);
 		check_instance(&in, seed, MATCH_METHOD_FLOW);
+		check_instance(&in, seed, MATCH_METHOD_FLOW_SOURCE);
 		checked++;
 		with_caps += in.p.country_cap != NULL;
 		with_locks += in.p.n_locked > 0;
@@ -358,6 +363,7 @@ Test(match, exhaustive_full_size)
 				in.col_country[c] = rng_below(in.p.n_countries + 1) - 1;
 		check_instance(&in, seed * 7919, MATCH_METHOD_AUTO);
 		check_instance(&in, seed * 7919, MATCH_METHOD_FLOW);
+		check_instance(&in, seed * 7919, MATCH_METHOD_FLOW_SOURCE);
 	}
 }
 
@@ -405,8 +411,8 @@ Test(match, cardinality_comes_before_score)
 	 * the answer is A-Y (-5) and B-X (1). */
 	double s[] = {10, -5, 1, 7};
 	struct match_pair forbid[] = {{1, 1}};
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid,
-				  .n_forbidden = 1};
+	struct match_problem p = {
+	    .n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid, .n_forbidden = 1};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(res->n_matched, 2);
 	cr_expect_eq(res->col_of_row[0], 1);
@@ -421,8 +427,8 @@ Test(match, forbids_that_starve_the_smaller_side_use_the_flow)
 	 * the rows come in. */
 	double s[] = {1, 0, 9, 0};
 	struct match_pair forbid[] = {{0, 1}, {1, 1}};
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid,
-				  .n_forbidden = 2};
+	struct match_problem p = {
+	    .n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid, .n_forbidden = 2};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(res->method, MATCH_METHOD_FLOW);
 	cr_expect_eq(res->col_of_row[1], 0);
@@ -436,8 +442,8 @@ Test(match, every_pair_forbidden)
 {
 	double s[] = {1, 2, 3, 4};
 	struct match_pair forbid[] = {{0, 0}, {0, 1}};
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid,
-				  .n_forbidden = 2};
+	struct match_problem p = {
+	    .n_rows = 2, .n_cols = 2, .scores = s, .forbidden = forbid, .n_forbidden = 2};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(res->col_of_row[0], -1);
 	cr_expect_eq(res->reason[0], MATCH_UNMATCHED_FORBIDDEN);
@@ -449,8 +455,8 @@ Test(match, locks_are_kept_and_counted)
 {
 	double s[] = {9, 1, 1, 9};
 	struct match_pair lock[] = {{0, 1}, {0, 1}}; /* an exact duplicate is harmless */
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s, .locked = lock,
-				  .n_locked = 2};
+	struct match_problem p = {
+	    .n_rows = 2, .n_cols = 2, .scores = s, .locked = lock, .n_locked = 2};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(res->col_of_row[0], 1);
 	cr_expect_eq(res->col_of_row[1], 0);
@@ -464,8 +470,12 @@ Test(match, cap_leaves_someone_unmatchable)
 	 * left out, and the report names the cap. */
 	double s[] = {3, 1, 1, 1, 3, 1, 1, 1, 3};
 	int country[] = {0, 0, 0}, cap[] = {2};
-	struct match_problem p = {.n_rows = 3, .n_cols = 3, .scores = s, .col_country = country,
-				  .n_countries = 1, .country_cap = cap};
+	struct match_problem p = {.n_rows = 3,
+				  .n_cols = 3,
+				  .scores = s,
+				  .col_country = country,
+				  .n_countries = 1,
+				  .country_cap = cap};
 	struct match_result *res = solve(&p, E_UNPROCESSABLE);
 	cr_expect(res->has_assignment);
 	cr_expect_eq(res->n_matched, 2);
@@ -488,8 +498,12 @@ Test(match, cap_that_costs_score_only_is_fine)
 	 * pair to a cheaper column. */
 	double s[] = {5, 4, 1, 5, 4, 3};
 	int country[] = {0, 0, 1}, cap[] = {1, 1};
-	struct match_problem p = {.n_rows = 2, .n_cols = 3, .scores = s, .col_country = country,
-				  .n_countries = 2, .country_cap = cap};
+	struct match_problem p = {.n_rows = 2,
+				  .n_cols = 3,
+				  .scores = s,
+				  .col_country = country,
+				  .n_countries = 2,
+				  .country_cap = cap};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(res->method, MATCH_METHOD_FLOW);
 	cr_expect_eq(res->n_matched, 2);
@@ -502,8 +516,13 @@ Test(match, conflicting_locks_are_named)
 	double s[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 	struct match_pair lock[] = {{0, 0}, {0, 1}, {2, 1}, {1, 2}};
 	struct match_pair forbid[] = {{1, 2}};
-	struct match_problem p = {.n_rows = 3, .n_cols = 3, .scores = s, .locked = lock,
-				  .n_locked = 4, .forbidden = forbid, .n_forbidden = 1};
+	struct match_problem p = {.n_rows = 3,
+				  .n_cols = 3,
+				  .scores = s,
+				  .locked = lock,
+				  .n_locked = 4,
+				  .forbidden = forbid,
+				  .n_forbidden = 1};
 	struct match_result *res = solve(&p, E_UNPROCESSABLE);
 	cr_expect(!res->has_assignment);
 	cr_expect_eq(res->col_of_row[0], -1);
@@ -525,8 +544,13 @@ Test(match, locks_over_a_cap_are_named)
 	double s[] = {1, 2, 3, 4};
 	int country[] = {1, 1}, cap[] = {-1, 1};
 	struct match_pair lock[] = {{0, 0}, {1, 1}};
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s, .locked = lock,
-				  .n_locked = 2, .col_country = country, .n_countries = 2,
+	struct match_problem p = {.n_rows = 2,
+				  .n_cols = 2,
+				  .scores = s,
+				  .locked = lock,
+				  .n_locked = 2,
+				  .col_country = country,
+				  .n_countries = 2,
 				  .country_cap = cap};
 	struct match_result *res = solve(&p, E_UNPROCESSABLE);
 	cr_assert_eq(res->n_conflicts, 1);
@@ -596,11 +620,16 @@ Test(match, solvers_agree_on_larger_problems)
 		for (int c = 0; c < nc; c++)
 			country[c] = c % 4;
 		int caps[4] = {nc, nc, -1, nc}; /* no cap can bind */
-		struct match_problem p = {.n_rows = nr, .n_cols = nc, .scores = s,
-					  .forbidden = forbid, .n_forbidden = nf};
+		struct match_problem p = {.n_rows = nr,
+					  .n_cols = nc,
+					  .scores = s,
+					  .forbidden = forbid,
+					  .n_forbidden = nf};
 		struct match_result *a = solve(&p, E_OK);
 		p.method = MATCH_METHOD_FLOW;
 		struct match_result *b = solve(&p, E_OK);
+		p.method = MATCH_METHOD_FLOW_SOURCE;
+		struct match_result *d = solve(&p, E_OK);
 		p.method = MATCH_METHOD_AUTO;
 		p.col_country = country;
 		p.n_countries = 4;
@@ -610,10 +639,14 @@ Test(match, solvers_agree_on_larger_problems)
 		cr_expect(close_to(a->total, b->total), "shape %d x %d: %.17g vs %.17g", nr, nc,
 			  a->total, b->total);
 		cr_expect(close_to(a->total, c->total));
+		cr_expect_eq(a->n_matched, d->n_matched);
+		cr_expect(close_to(a->total, d->total), "shape %d x %d: %.17g vs %.17g", nr, nc,
+			  a->total, d->total);
 		cr_expect_eq(b->method, MATCH_METHOD_FLOW);
 		match_result_free(a);
 		match_result_free(b);
 		match_result_free(c);
+		match_result_free(d);
 		free(s);
 		free(forbid);
 		free(country);
@@ -633,8 +666,12 @@ Test(match, binding_caps_on_a_larger_problem)
 		s[k] = rng_unit() * 10;
 	for (int c = 0; c < nc; c++)
 		country[c] = c < 90 ? c % 4 : 4; /* ten columns without cap */
-	struct match_problem p = {.n_rows = nr, .n_cols = nc, .scores = s, .col_country = country,
-				  .n_countries = 5, .country_cap = caps};
+	struct match_problem p = {.n_rows = nr,
+				  .n_cols = nc,
+				  .scores = s,
+				  .col_country = country,
+				  .n_countries = 5,
+				  .country_cap = caps};
 	/* Country 3 has 22 columns, so its cap of 30 cannot bind: the places
 	 * are 10 + 20 + 5 + 22 + 10 = 67 < 80 participants. */
 	struct match_result *res = solve(&p, E_UNPROCESSABLE);
@@ -667,8 +704,11 @@ Test(match, progress_is_reported)
 {
 	double s[] = {1, 2, 3, 4};
 	int calls = 0;
-	struct match_problem p = {.n_rows = 2, .n_cols = 2, .scores = s,
-				  .progress = count_progress, .progress_arg = &calls};
+	struct match_problem p = {.n_rows = 2,
+				  .n_cols = 2,
+				  .scores = s,
+				  .progress = count_progress,
+				  .progress_arg = &calls};
 	struct match_result *res = solve(&p, E_OK);
 	cr_expect_eq(calls, 2);
 	match_result_free(res);
@@ -694,7 +734,8 @@ static int count_blocking(int n, int m, const int *rr, const int *cr, const int 
 			int own = col_of_row[i];
 			bool i_wants = own < 0 || rr[i * m + own] == 0 || ri < rr[i * m + own];
 			int other = row_of_col[j];
-			bool j_wants = other < 0 || cr[j * n + other] == 0 || rj < cr[j * n + other];
+			bool j_wants =
+			    other < 0 || cr[j * n + other] == 0 || rj < cr[j * n + other];
 			count += i_wants && j_wants;
 		}
 	}
@@ -732,8 +773,8 @@ static void random_prefs(int n, int m, int *rr, int *cr)
 
 /* Every stable matching, by enumeration; for each row the best partner
  * rank it gets in any of them (INT_MAX-1: unmatched in all). */
-static void best_stable(int n, int m, const int *rr, const int *cr, int r, int *assign,
-			bool *used, int *best)
+static void best_stable(int n, int m, const int *rr, const int *cr, int r, int *assign, bool *used,
+			int *best)
 {
 	if (r == n) {
 		if (count_blocking(n, m, rr, cr, assign) > 0)
@@ -776,7 +817,8 @@ Test(match_stable, stable_and_swedish_optimal)
 		best_stable(n, m, rr, cr, 0, assign, used, best);
 		for (int i = 0; i < n; i++) {
 			int v = got[i] < 0 ? INT_MAX - 1 : rr[i * m + got[i]];
-			cr_expect_neq(v, 0, "seed %llu: unacceptable partner", (unsigned long long)seed);
+			cr_expect_neq(v, 0, "seed %llu: unacceptable partner",
+				      (unsigned long long)seed);
 			cr_expect_eq(v, best[i], "seed %llu: row %d gets rank %d, best stable %d",
 				     (unsigned long long)seed, i, v, best[i]);
 		}
@@ -854,8 +896,9 @@ Test(match_stable, blocking_pairs_match_the_definition)
 		cr_expect_eq(count, count_blocking(n, m, rr, cr, assign), "seed %llu",
 			     (unsigned long long)seed);
 		for (int k = 1; k < count; k++)
-			cr_expect(pairs[k - 1].row < pairs[k].row ||
-				  (pairs[k - 1].row == pairs[k].row && pairs[k - 1].col < pairs[k].col));
+			cr_expect(
+			    pairs[k - 1].row < pairs[k].row ||
+			    (pairs[k - 1].row == pairs[k].row && pairs[k - 1].col < pairs[k].col));
 		match_pairs_free(pairs);
 	}
 }
@@ -888,20 +931,20 @@ Test(match_cli, bad_files_name_line_and_column)
 		const char *text; /* file contents */
 		const char *want; /* expected after "scores.csv:" */
 	} cases[] = {
-		{"", "1:1: no rows"},
-		{",A,B\n", "2:1: no Swedish participants"},
-		{"corner\nx\n", "1:7: no international candidates"},
-		{",A,B\nx,1\n", "2:4: missing cell for 'B' (the row has 2 cells, the first row 3)"},
-		{",A,B\nx,1,\n", "2:5: missing cell for 'B' (empty)"},
-		{",A,B\nx,1,2\ny,1,zz\n", "3:5: not a number: 'zz'"},
-		{",A,B\nx,1,nan\n", "2:5: not a number: 'nan'"},
-		{",A,B\nx,\"0,5\",1\n", "2:3: not a number: '0,5'"},
-		{",A,B\nx,1,2\nx,3,4\n", "3:1: duplicated Swedish name 'x' (also on line 2)"},
-		{",A,A\nx,1,2\n", "1:4: duplicated international name 'A' (also in column 2)"},
-		{",A,B\nx,1,2,3\n", "2:7: extra cell"},
-		{",A,B\nx,1,2\n\ny,3,4\n", "3:1: empty row"},
-		{",A,B\n,1,2\n", "2:1: empty Swedish name"},
-		{",A,\"B\nx,1,2\n", "1:4: unterminated quoted field"},
+	    {"", "1:1: no rows"},
+	    {",A,B\n", "2:1: no Swedish participants"},
+	    {"corner\nx\n", "1:7: no international candidates"},
+	    {",A,B\nx,1\n", "2:4: missing cell for 'B' (the row has 2 cells, the first row 3)"},
+	    {",A,B\nx,1,\n", "2:5: missing cell for 'B' (empty)"},
+	    {",A,B\nx,1,2\ny,1,zz\n", "3:5: not a number: 'zz'"},
+	    {",A,B\nx,1,nan\n", "2:5: not a number: 'nan'"},
+	    {",A,B\nx,\"0,5\",1\n", "2:3: not a number: '0,5'"},
+	    {",A,B\nx,1,2\nx,3,4\n", "3:1: duplicated Swedish name 'x' (also on line 2)"},
+	    {",A,A\nx,1,2\n", "1:4: duplicated international name 'A' (also in column 2)"},
+	    {",A,B\nx,1,2,3\n", "2:7: extra cell"},
+	    {",A,B\nx,1,2\n\ny,3,4\n", "3:1: empty row"},
+	    {",A,B\n,1,2\n", "2:1: empty Swedish name"},
+	    {",A,\"B\nx,1,2\n", "1:4: unterminated quoted field"},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		char out[2048];
@@ -921,12 +964,14 @@ Test(match_cli, json_and_table)
 			   "Lule\xC3\xA5,0,9,0\r\n\r\n";
 	int status = run_match(text, "--json", out, sizeof out);
 	cr_assert_eq(status, 0, "%s", out);
-	cr_expect_str_eq(out, "{\"total\": 12.25, \"pairs\": [\n"
-			      "  {\"swedish\": \"Ume\xC3\xA5\", \"international\": \"C\", \"score\": 0.25},\n"
-			      "  {\"swedish\": \"Say \\\"hi\\\"\", \"international\": \"Nakuru, Kenya\", "
-			      "\"score\": 3},\n"
-			      "  {\"swedish\": \"Lule\xC3\xA5\", \"international\": \"B\xC3\xA5\", \"score\": 9}\n"
-			      "], \"unmatched\": [\"Kiruna\"]}\n");
+	cr_expect_str_eq(
+	    out,
+	    "{\"total\": 12.25, \"pairs\": [\n"
+	    "  {\"swedish\": \"Ume\xC3\xA5\", \"international\": \"C\", \"score\": 0.25},\n"
+	    "  {\"swedish\": \"Say \\\"hi\\\"\", \"international\": \"Nakuru, Kenya\", "
+	    "\"score\": 3},\n"
+	    "  {\"swedish\": \"Lule\xC3\xA5\", \"international\": \"B\xC3\xA5\", \"score\": 9}\n"
+	    "], \"unmatched\": [\"Kiruna\"]}\n");
 	status = run_match(text, "", out, sizeof out);
 	cr_assert_eq(status, 0, "%s", out);
 	cr_expect(strstr(out, "Total score: 12.25 (3 pairs") != NULL, "%s", out);
