@@ -59,6 +59,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/admin/audit", admin_audit, ROUTE_DB, 0, "admin_audit"},
 	{HTTP_GET, "/admin/mail", admin_mail, ROUTE_DB, 0, "admin_mail"},
 	{HTTP_GET, "/static/{path}", static_serve, ROUTE_PREFIX | ROUTE_NO_SESSION, 0, "static"},
+	{HTTP_GET, "/favicon.ico", favicon, ROUTE_NO_SESSION, 0, "favicon"},
 	{HTTP_GET, "/healthz", health_show, ROUTE_DB | ROUTE_DB_OPTIONAL | ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "healthz"},
 	{HTTP_GET, "/metrics", metrics_serve, ROUTE_NOLOG | ROUTE_NO_SESSION, 0, "metrics"},
 	{HTTP_POST, "/csp-report", csp_report, ROUTE_NO_SESSION | ROUTE_NO_CSRF, CSP_REPORT_MAX_BODY,

@@ -259,7 +259,8 @@ static void render_error(struct req *req, struct resp *resp)
 	{
 		json_array_append_new(fields, json_pack("{s:s, s:O}", "name", key, "message", value));
 	}
-	const char *back = req->path != NULL && req->path[0] == '/' ? req->path : "/";
+	/* "Start over" goes back to the form for bad input, else home. */
+	const char *back = e == E_INVALID && req->path != NULL && req->path[0] == '/' ? req->path : "/";
 	json_t *model = json_pack("{s:i, s:s, s:s, s:o, s:b, s:s}", "status", resp->status, "title",
 				  error_title(resp->status), "message", message, "fields", fields,
 				  "has_fields", json_array_size(fields) > 0, "back_url", back);
@@ -559,4 +560,29 @@ enum err pages_mail(struct req *req, const char *kind, const char *template, con
 	if (rc == E_OK)
 		mail_notify();
 	return rc;
+}
+
+enum err pages_list_invalid(struct req *req, struct resp *resp, const char *template,
+			    json_t *model)
+{
+	json_t *errors = resp->error_fields != NULL ? resp->error_fields : json_object();
+	resp->error_fields = NULL;
+	json_t *list = json_array();
+	const char *key;
+	json_t *value;
+	json_object_foreach(errors, key, value)
+	{
+		/* The messages read "must be ...": say which parameter. */
+		json_array_append_new(list, json_pack("{s:s, s:s}", "field", key, "message",
+						      arena_printf(req->arena, "%s: %s", key,
+								   json_string_value(value))));
+	}
+	json_object_set_new(model, "errors", errors);
+	json_object_set_new(model, "error_list", list);
+	json_object_set_new(model, "has_errors", json_true());
+	resp->error = E_OK;
+	resp->error_message = NULL;
+	resp_page(resp, template, model);
+	resp->status = 400;
+	return E_OK;
 }

@@ -72,6 +72,15 @@ const char *pages_csrf(struct req *req, struct resp *resp);
 enum err pages_form_invalid(struct req *req, struct resp *resp, const char *template,
 			    json_t *model, json_t *errors);
 
+/*
+ * A list page whose filter parameters are invalid, for HTML: the page again
+ * with status 400, its filter form refilled, the field errors the response
+ * holds moved into model (errors, error_list, has_errors) and no rows.
+ * Steals model.
+ */
+enum err pages_list_invalid(struct req *req, struct resp *resp, const char *template,
+			    json_t *model);
+
 /* Adds the empty errors, error_list and has_errors a form template expects. */
 void pages_form_ok(json_t *model);
 

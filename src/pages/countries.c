@@ -34,6 +34,7 @@ static const char *pick(const struct req *req, const char *en, const char *sv)
 static enum err parse_params(struct req *req, struct resp *resp, struct country_params *p)
 {
 	memset(p, 0, sizeof *p);
+	p->paging = (struct paging){.page = 1, .per_page = PAGING_DEFAULT_PER_PAGE, .pages = 1};
 	p->q = pages_query(req, "q");
 	if (p->q != NULL) {
 		if (str_utf8_len(p->q, strlen(p->q)) > COUNTRY_MAX_QUERY) {
@@ -49,6 +50,7 @@ static enum err parse_params(struct req *req, struct resp *resp, struct country_
 	const char *date = pages_query(req, "date");
 	if (date != NULL && !date_valid(date)) {
 		resp_field_error(resp, "date", _("must be a date written YYYY-MM-DD"));
+		date_today(p->date, sizeof p->date);
 	} else if (date != NULL) {
 		snprintf(p->date, sizeof p->date, "%s", date);
 		p->date_given = true;
@@ -96,6 +98,7 @@ static enum err load_index(struct req *req, struct resp *resp, struct country_pa
 {
 	struct country_params p;
 	enum err rc = parse_params(req, resp, &p);
+	*pp = p; /* the caller refills the form from it, valid or not */
 	if (rc != E_OK)
 		return rc;
 	struct country_row *rows;
@@ -131,7 +134,9 @@ enum err countries_index(struct req *req, struct resp *resp)
 {
 	struct country_params p;
 	enum err rc = load_index(req, resp, &p);
-	if (rc != E_OK || req->wants_json)
+	if (rc != E_OK && rc != E_INVALID)
+		return rc;
+	if (rc == E_INVALID && req->wants_json)
 		return rc;
 	json_t *clusters = json_array();
 	struct code_name *cn;
@@ -141,6 +146,22 @@ enum err countries_index(struct req *req, struct resp *resp)
 			json_array_append_new(clusters, pages_option(cn[i].code,
 								     pick(req, cn[i].name, cn[i].name_sv),
 								     p.f.cluster));
+	if (rc == E_INVALID) {
+		/* The form again, refilled, with the problems next to the fields. */
+		struct paging empty = {.page = 1, .per_page = PAGING_DEFAULT_PER_PAGE, .pages = 1};
+		const char *typed_date = pages_query(req, "date");
+		json_t *m = pages_list_model(json_array(), &empty);
+		json_object_set_new(m, "date", json_string(p.date));
+		json_object_set_new(m, "date_text", json_string(fmt_date(req->arena, req->lang, p.date)));
+		json_object_set_new(m, "filters",
+				    json_pack("{s:s, s:s, s:b, s:o}", "q", p.q != NULL ? p.q : "", "date",
+					      typed_date != NULL ? typed_date : "", "eligible",
+					      p.f.eligible_only, "clusters", clusters));
+		json_object_set_new(m, "summary", json_string(_("Some search parameters are not valid.")));
+		json_object_set_new(m, "has_items", json_false());
+		json_object_set_new(m, "pager", pages_pager(req, &empty));
+		return pages_list_invalid(req, resp, "countries/index", m);
+	}
 	const char *summary =
 		p.paging.total == 0
 			? _("No countries match.")
@@ -154,6 +175,7 @@ enum err countries_index(struct req *req, struct resp *resp)
 			       "has_items", json_array_size(json_object_get(resp->model, "items")) > 0,
 			       "pager", pages_pager(req, &p.paging),
 			       "date_text", fmt_date(req->arena, req->lang, p.date));
+	pages_form_ok(resp->view);
 	return E_OK;
 }
 

@@ -40,6 +40,7 @@ static bool is_upper2(const char *s)
 static enum err parse_params(struct req *req, struct resp *resp, struct org_params *p)
 {
 	memset(p, 0, sizeof *p);
+	p->paging = (struct paging){.page = 1, .per_page = PAGING_DEFAULT_PER_PAGE, .pages = 1};
 	p->q = pages_query(req, "q");
 	if (p->q != NULL) {
 		if (str_utf8_len(p->q, strlen(p->q)) > ORG_MAX_QUERY) {
@@ -143,6 +144,7 @@ static enum err load_index(struct req *req, struct resp *resp, struct org_params
 {
 	struct org_params p;
 	enum err rc = parse_params(req, resp, &p);
+	*pp = p; /* the caller refills the form from it, valid or not */
 	if (rc != E_OK)
 		return rc;
 	struct org_row *rows;
@@ -264,6 +266,16 @@ enum err organisations_index(struct req *req, struct resp *resp)
 {
 	struct org_params p;
 	enum err rc = load_index(req, resp, &p);
+	if (rc == E_INVALID && !req->wants_json) {
+		/* The form again, refilled, with the problems next to the fields. */
+		struct paging empty = {.page = 1, .per_page = PAGING_DEFAULT_PER_PAGE, .pages = 1};
+		json_t *m = pages_list_model(json_array(), &empty);
+		json_object_set_new(m, "filters", filters(req, &p));
+		json_object_set_new(m, "summary", json_string(_("Some search parameters are not valid.")));
+		json_object_set_new(m, "has_items", json_false());
+		json_object_set_new(m, "pager", pages_pager(req, &empty));
+		return pages_list_invalid(req, resp, "organisations/index", m);
+	}
 	if (rc != E_OK || req->wants_json)
 		return rc;
 	json_t *model = resp->model;
@@ -281,6 +293,7 @@ enum err organisations_index(struct req *req, struct resp *resp)
 			       summary(req, &p.paging), "has_items",
 			       json_array_size(json_object_get(model, "items")) > 0, "pager",
 			       pages_pager(req, &p.paging));
+	pages_form_ok(resp->view);
 	return E_OK;
 }
 

@@ -109,3 +109,14 @@ enum err csp_report(struct req *req, struct resp *resp)
 	resp->content_type = "text/plain; charset=utf-8";
 	return E_OK;
 }
+
+/*
+ * GET /favicon.ico
+ * Public.  Browsers ask for it whatever the page says: 301 to the icon.
+ */
+enum err favicon(struct req *req, struct resp *resp)
+{
+	resp_header(resp, "Cache-Control", "public, max-age=86400");
+	resp_redirect(resp, 301, "/static/favicon.svg");
+	return E_OK;
+}

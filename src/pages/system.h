@@ -12,6 +12,7 @@ enum err home_show(struct req *req, struct resp *resp);
 enum err language_switch(struct req *req, struct resp *resp);
 enum err health_show(struct req *req, struct resp *resp);
 enum err csp_report(struct req *req, struct resp *resp);
+enum err favicon(struct req *req, struct resp *resp);
 
 #define CSP_REPORT_MAX_BODY (8 * 1024)
 

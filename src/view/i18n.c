@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 const char *const i18n_langs[2] = {"sv", "en"};
@@ -29,6 +30,18 @@ enum err i18n_init(const char *localedir, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "the Swedish locale sv_SE.UTF-8 is not installed: run `make deps` "
 			 "(or enable it in /etc/locale.gen and run locale-gen)");
+		return E_IO;
+	}
+	/* The catalogue must be there too, or every Swedish page would be
+	 * English under lang="sv". */
+	locale_t old = uselocale(loc_sv);
+	bool translated = strcmp(dgettext(I18N_DOMAIN, "Organisations"), "Organisations") != 0;
+	uselocale(old);
+	if (!translated) {
+		snprintf(err, errlen,
+			 "no Swedish translations in %s (sv/LC_MESSAGES/natverk.mo): build them with "
+			 "`meson compile` or set NATVERK_LOCALEDIR",
+			 localedir);
 		return E_IO;
 	}
 	if (loc_en == (locale_t)0)

@@ -20,6 +20,13 @@
 #include <unistd.h>
 
 #include "support.h"
+#include "sink.h"
+#include "auth/password.h"
+#include "db/q_people.h"
+#include "util/str.h"
+#include "util/timefmt.h"
+#include <ctype.h>
+#include <time.h>
 #include "util/buf.h"
 #include <jansson.h>
 
@@ -76,14 +83,18 @@ static void start(struct server *s, const char *db_url)
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	s->out = fds[0];
+	/* One byte at a time: what follows the first line is read by server_line. */
 	char line[512];
 	size_t used = 0;
 	struct pollfd p = {s->out, POLLIN, 0};
-	while (used < sizeof line - 1 && memchr(line, '\n', used) == NULL) {
+	while (used < sizeof line - 1) {
 		cr_assert_gt(poll(&p, 1, 10000), 0, "the server did not start within 10 s");
-		ssize_t n = read(s->out, line + used, sizeof line - 1 - used);
-		cr_assert_gt(n, 0, "the server exited: %.*s", (int)used, line);
-		used += (size_t)n;
+		char c;
+		ssize_t n = read(s->out, &c, 1);
+		cr_assert_eq(n, 1, "the server exited: %.*s", (int)used, line);
+		if (c == '\n')
+			break;
+		line[used++] = c;
 	}
 	line[used] = '\0';
 	const char *at = strstr(line, "127.0.0.1:");
@@ -364,18 +375,18 @@ Test(server, keep_alive)
 	CURL *c = curl_easy_init();
 	char url[128];
 	snprintf(url, sizeof url, "%s/organisations", srv.url);
-	struct buf sink;
-	buf_init(&sink, 0);
+	struct buf body;
+	buf_init(&body, 0);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
 	long connects = -1;
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(curl_easy_perform(c), CURLE_OK);
 		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
 	}
 	cr_expect_eq(connects, 0, "the last request reused the connection");
-	buf_free(&sink);
+	buf_free(&body);
 	curl_easy_cleanup(c);
 }
 
@@ -485,4 +496,254 @@ Test(cli, port_in_use)
 	cr_expect_not_null(strstr(out, "already in use"), "%s", out);
 	free(out);
 	cr_expect_eq(stop(&first), 0);
+}
+
+/* ---- accounts against the real server ---- */
+
+/* A browser: one curl handle with its own cookie jar. */
+struct browser {
+	CURL *c;	   /* keeps cookies between requests */
+	long status;	   /* of the last request */
+	struct buf body;   /* of the last request */
+	char base[64];	   /* http://127.0.0.1:port */
+};
+
+static void browser_open(struct browser *b, const struct server *s)
+{
+	b->c = curl_easy_init();
+	curl_easy_setopt(b->c, CURLOPT_COOKIEFILE, "");
+	curl_easy_setopt(b->c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(b->c, CURLOPT_WRITEDATA, &b->body);
+	curl_easy_setopt(b->c, CURLOPT_TIMEOUT, 20L);
+	buf_init(&b->body, 0);
+	snprintf(b->base, sizeof b->base, "%s", s->url);
+}
+
+/* Moves the browser to another server, keeping its cookies (same host). */
+static void browser_use(struct browser *b, const struct server *s)
+{
+	snprintf(b->base, sizeof b->base, "%s", s->url);
+}
+
+static void browser_close(struct browser *b)
+{
+	curl_easy_cleanup(b->c);
+	buf_free(&b->body);
+}
+
+/* GET path, or POST form (urlencoded) to it when form is not NULL. */
+static void browse(struct browser *b, const char *path, const char *form)
+{
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", str_starts_with(path, "http") ? "" : b->base, path);
+	buf_reset(&b->body);
+	curl_easy_setopt(b->c, CURLOPT_URL, url);
+	if (form != NULL) {
+		curl_easy_setopt(b->c, CURLOPT_POSTFIELDS, form);
+	} else {
+		curl_easy_setopt(b->c, CURLOPT_HTTPGET, 1L);
+	}
+	CURLcode rc = curl_easy_perform(b->c);
+	cr_assert_eq(rc, CURLE_OK, "%s: %s", url, curl_easy_strerror(rc));
+	curl_easy_getinfo(b->c, CURLINFO_RESPONSE_CODE, &b->status);
+}
+
+/* The form token on the last page. */
+static const char *page_csrf(const struct browser *b)
+{
+	static char token[128];
+	const char *at = strstr(buf_str(&b->body), "name=\"_csrf\" value=\"");
+	cr_assert_not_null(at, "no form token on the page: %.300s", buf_str(&b->body));
+	at += strlen("name=\"_csrf\" value=\"");
+	snprintf(token, sizeof token, "%.*s", (int)strcspn(at, "\""), at);
+	return token;
+}
+
+/* A person with a password (and optionally the administrator role). */
+static void make_person(const char *email, const char *password, bool admin)
+{
+	struct db *db;
+	char err[DB_ERRLEN];
+	cr_assert_eq(db_open(test_db_url(), &db, err, sizeof err), E_OK, "%s", err);
+	char hash[PASSWORD_HASH_MAX];
+	cr_assert_eq(password_hash(password, hash), E_OK);
+	struct person p = {.email = email, .name = "Tove Test", .lang = "sv", .password_hash = hash,
+			   .active = true, .pseudonym = email};
+	int64_t id;
+	char now[TIMEFMT_LEN];
+	timefmt_iso(time(NULL), now);
+	cr_assert_eq(db_person_insert(db, &p, now, &id), E_OK, "%s", db_errmsg(db));
+	if (admin)
+		cr_assert_eq(db_role_grant(db, id, "administrator", now), E_OK);
+	db_close(db);
+}
+
+static void sign_in_browser(struct browser *b, const char *email, const char *password)
+{
+	browse(b, "/signin", NULL);
+	cr_assert_eq(b->status, 200);
+	char form[512];
+	snprintf(form, sizeof form, "_csrf=%s&email=%s&password=%s&next=%%2Fprofile", page_csrf(b),
+		 email, password);
+	browse(b, "/signin", form);
+	cr_assert_eq(b->status, 303, "sign-in: %.300s", buf_str(&b->body));
+}
+
+/* Reads one more line of the server's standard output. */
+static const char *server_line(struct server *s)
+{
+	static char line[1024];
+	size_t used = 0;
+	struct pollfd p = {s->out, POLLIN, 0};
+	while (used < sizeof line - 1) {
+		cr_assert_gt(poll(&p, 1, 5000), 0, "no further output from the server");
+		char c;
+		cr_assert_eq(read(s->out, &c, 1), 1);
+		if (c == '\n')
+			break;
+		line[used++] = c;
+	}
+	line[used] = '\0';
+	return line;
+}
+
+Test(accounts_live, first_administrator_link_and_user_add)
+{
+	struct db *db = test_db_reference();
+	db_close(db);
+	struct server s;
+	start(&s, test_db_url());
+	cr_expect_not_null(strstr(server_line(&s), "No administrator yet"));
+	const char *url = server_line(&s);
+	cr_assert_not_null(strstr(url, "/setup/"), "%s", url);
+	struct browser b;
+	browser_open(&b, &s);
+	browse(&b, url, NULL);
+	cr_expect_eq(b.status, 200);
+	cr_expect_not_null(strstr(buf_str(&b.body), "Kom igång med natverk"));
+
+	char *argv[] = {"natverk", "user", "add", "--admin", "--db", (char *)test_db_url(),
+			"--base-url", s.url, "Boss@Example.org", NULL};
+	char *out;
+	cr_assert_eq(run(argv, &out), 0, "%s", out);
+	const char *link = strstr(out, s.url);
+	cr_assert_not_null(link, "%s", out);
+	char path[256];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(link, "\n"), link);
+	free(out);
+	browse(&b, path, NULL);
+	cr_expect_eq(b.status, 200, "the set-password link works");
+	char form[512];
+	snprintf(form, sizeof form, "_csrf=%s&password=a+boss+of+a+password&password_again=a+boss+of+a+password",
+		 page_csrf(&b));
+	browse(&b, path, form);
+	cr_expect_eq(b.status, 303);
+	browse(&b, "/admin/people", NULL);
+	cr_expect_eq(b.status, 200, "the new administrator is signed in");
+	/* Once an administrator exists, the setup link no longer works. */
+	browse(&b, url, NULL);
+	cr_expect_eq(b.status, 410);
+	browser_close(&b);
+	cr_expect_eq(stop(&s), 0);
+}
+
+Test(accounts_live, two_app_servers_share_sessions)
+{
+	struct db *db = test_db_reference();
+	db_close(db);
+	make_person("tove@example.org", "tove has a long password", false);
+	struct server one, two;
+	start(&one, test_db_url());
+	start(&two, test_db_url());
+	struct browser b;
+	browser_open(&b, &one);
+	sign_in_browser(&b, "tove%40example.org", "tove+has+a+long+password");
+	browser_use(&b, &two);
+	browse(&b, "/profile", NULL);
+	cr_expect_eq(b.status, 200, "the other server knows the session");
+	cr_expect_not_null(strstr(buf_str(&b.body), "Tove Test"));
+	/* Signing out on one ends the session on both. */
+	char form[128];
+	snprintf(form, sizeof form, "_csrf=%s", page_csrf(&b));
+	browse(&b, "/signout", form);
+	cr_expect_eq(b.status, 303);
+	browser_use(&b, &one);
+	curl_easy_setopt(b.c, CURLOPT_FOLLOWLOCATION, 0L);
+	browse(&b, "/profile", NULL);
+	cr_expect_eq(b.status, 302);
+	browser_close(&b);
+	cr_expect_eq(stop(&one), 0);
+	cr_expect_eq(stop(&two), 0);
+}
+
+/* Undoes quoted-printable soft breaks and =XX escapes, in place. */
+static void qp_decode(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p != '\0'; p++) {
+		if (p[0] == '=' && p[1] == '\r' && p[2] == '\n') {
+			p += 2;
+		} else if (p[0] == '=' && p[1] == '\n') {
+			p += 1;
+		} else if (p[0] == '=' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = {p[1], p[2], 0};
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+}
+
+Test(accounts_live, invitation_mail_over_smtp_in_the_invitees_language)
+{
+	sink_start(false);
+	struct db *db = test_db_reference();
+	db_close(db);
+	make_person("chef@example.org", "the chef knows best", true);
+	setenv("NATVERK_SMTP_URL", sink.url, 1);
+	setenv("NATVERK_MAIL_FROM", "natverk <no-reply@natverk.test>", 1);
+	struct server s;
+	start(&s, test_db_url());
+	struct browser b;
+	browser_open(&b, &s);
+	sign_in_browser(&b, "chef%40example.org", "the+chef+knows+best");
+	static const struct {
+		const char *lang;
+		const char *subject;
+		const char *greeting;
+	} cases[] = {
+		{"en", "Subject: Invitation to natverk", "Hello Nina,"},
+		{"sv", "Subject: Inbjudan till natverk", "Hej Nina!"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		browse(&b, "/admin/invitations", NULL);
+		cr_assert_eq(b.status, 200);
+		char form[512];
+		snprintf(form, sizeof form,
+			 "_csrf=%s&email=nina%zu%%40example.org&name=Nina&grant=g%%3Afinance_officer&lang=%s",
+			 page_csrf(&b), i, cases[i].lang);
+		browse(&b, "/admin/invitations", form);
+		cr_assert_eq(b.status, 303, "%.300s", buf_str(&b.body));
+		char *mail = sink_file((int)i + 1, "eml");
+		cr_expect_not_null(strstr(mail, cases[i].subject), "%.400s", mail);
+		qp_decode(mail);
+		cr_expect_not_null(strstr(mail, cases[i].greeting), "%s", mail);
+		const char *link = strstr(mail, s.url);
+		cr_assert_not_null(link, "no link to %s in %s", s.url, mail);
+		char url[256];
+		snprintf(url, sizeof url, "%.*s", (int)strcspn(link, "\r\n "), link);
+		free(mail);
+		struct browser invitee;
+		browser_open(&invitee, &s);
+		browse(&invitee, url, NULL);
+		cr_expect_eq(invitee.status, 200, "the link works");
+		/* The invitee's browser has no language set: the page is Swedish. */
+		cr_expect_not_null(strstr(buf_str(&invitee.body), "Du är inbjuden till natverk"));
+		browser_close(&invitee);
+	}
+	browser_close(&b);
+	cr_expect_eq(stop(&s), 0);
+	sink_stop();
 }

@@ -34,6 +34,7 @@ static const struct row rows[] = {
 	{"GET", "/language/en?next=%2F", NULL, ALL(303)},
 	{"GET", "/static/css/app.css", NULL, ALL(200)},
 	{"GET", "/healthz", NULL, ALL(200)},
+	{"GET", "/favicon.ico", NULL, ALL(301)},
 	{"GET", "/metrics", NULL, ALL(200)},
 	{"GET", "/signin", NULL, {200, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303}},
 	{"GET", "/password/reset", NULL, ALL(200)},

@@ -106,9 +106,22 @@ Test(organisations, bad_parameters_answer_400_naming_them)
 		call(&c, target, false, "en");
 		cr_expect_eq(c.resp.status, 400);
 		cr_expect_not_null(strstr(buf_str(&c.resp.body), cases[i][1]), "the page names it");
-		cr_expect_not_null(strstr(buf_str(&c.resp.body), "Bad request"));
+		cr_expect_not_null(strstr(buf_str(&c.resp.body), "Some search parameters are not valid."));
+		cr_expect_not_null(strstr(buf_str(&c.resp.body), "<form class=\"filters\""),
+				   "the form again, to correct");
 		call_free(&c);
 	}
+}
+
+Test(organisations, bad_search_keeps_what_was_typed)
+{
+	struct call c;
+	call(&c, "/organisations?q=G%C3%B6teborg&page=0", false, "sv");
+	cr_expect_eq(c.resp.status, 400);
+	const char *html = buf_str(&c.resp.body);
+	cr_expect_not_null(strstr(html, "value=\"Göteborg\""), "the search is refilled");
+	cr_expect_not_null(strstr(html, "page: måste vara ett heltal"), "the summary names the parameter");
+	call_free(&c);
 }
 
 Test(organisations, one_organisation)
