@@ -88,7 +88,7 @@ run_criterion() { # suite program [env...]
 	fi
 }
 
-unit_programs=(util http domain)
+unit_programs=(util http domain auth)
 db_programs=(db pages view server mail accounts)
 
 run_script lint scripts/lint.sh

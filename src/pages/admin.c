@@ -125,10 +125,19 @@ enum err admin_people(struct req *req, struct resp *resp)
 	resp->no_store = true;
 	if (req->wants_json)
 		return E_OK;
-	resp->view = json_pack("{s:{s:s, s:s, s:o}, s:o, s:b}", "filters", "q", q != NULL ? q : "",
-			       "active", active != NULL ? active : "", "roles",
-			       role_options(f.role, 0), "pager", pages_pager(req, &pg), "has_items",
-			       n > 0);
+	json_t *orgs = json_array();
+	struct code_name *cn;
+	size_t norgs;
+	if (db_organisation_options(req->db, req->arena, &cn, &norgs) == E_OK)
+		for (size_t i = 0; i < norgs; i++)
+			json_array_append_new(orgs, pages_option(cn[i].code, cn[i].name, org));
+	json_t *states = json_array();
+	json_array_append_new(states, pages_option("1", _("Active"), active));
+	json_array_append_new(states, pages_option("0", _("Deactivated"), active));
+	resp->view = json_pack("{s:{s:s, s:s, s:o, s:o, s:o}, s:o, s:b}", "filters", "q",
+			       q != NULL ? q : "", "active", active != NULL ? active : "", "roles",
+			       role_options(f.role, 0), "organisations", orgs, "states", states,
+			       "pager", pages_pager(req, &pg), "has_items", n > 0);
 	return E_OK;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "pages/organisations.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "db/q_organisations.h"
@@ -189,6 +190,20 @@ struct filter_cache {
 
 static _Thread_local struct filter_cache cache;
 
+/* Gives the cache's memory back when its thread ends. */
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_destroy(void *p)
+{
+	arena_discard(p);
+}
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_destroy);
+}
+
 static enum err filter_lists(struct req *req, const struct filter_cache **out)
 {
 	if (cache.arena != NULL && req->now - cache.loaded < FILTER_CACHE_SECONDS) {
@@ -201,12 +216,14 @@ static enum err filter_lists(struct req *req, const struct filter_cache **out)
 		rc = db_organisation_countries(req->db, fresh.arena, &fresh.countries,
 					       &fresh.ncountries);
 	if (rc != E_OK) {
-		arena_free(fresh.arena);
+		arena_discard(fresh.arena);
 		return rc;
 	}
 	if (cache.arena != NULL)
-		arena_free(cache.arena);
+		arena_discard(cache.arena);
 	cache = fresh;
+	pthread_once(&cache_once, cache_key_make);
+	pthread_setspecific(cache_key, cache.arena);
 	*out = &cache;
 	return E_OK;
 }

@@ -97,6 +97,16 @@ struct arena *arena_new(void)
 	return a;
 }
 
+void arena_discard(struct arena *a)
+{
+	if (a == NULL)
+		return;
+	for (struct dispose *d = a->disposes; d != NULL; d = d->next)
+		d->fn(d->p);
+	free_blocks(a->head);
+	free(a);
+}
+
 void arena_free(struct arena *a)
 {
 	if (a == NULL)

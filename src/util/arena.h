@@ -19,8 +19,14 @@ struct arena;
 /* A new empty arena; its first block is allocated lazily. Free with arena_free. */
 struct arena *arena_new(void);
 
-/* Releases every allocation and runs dispose callbacks (last registered first). */
+/* Releases every allocation and runs dispose callbacks (last registered
+ * first).  The calling thread keeps one freed arena's largest block for its
+ * next arena_new, and frees it when the thread exits. */
 void arena_free(struct arena *a);
+
+/* Like arena_free, but gives all memory back instead of keeping the arena
+ * for the thread's next arena_new (for arenas freed at thread exit). */
+void arena_discard(struct arena *a);
 
 /* n bytes aligned for any type, uninitialised. Never NULL. */
 void *arena_alloc(struct arena *a, size_t n);
