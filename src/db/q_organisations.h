@@ -48,15 +48,29 @@ struct org_row {
 	const char *region_name;     /* or NULL */
 };
 
-/* One page of the directory and the total number of matches. */
+/* Called for each row of a list; the row's text is borrowed and valid only
+ * during the call.  A result other than E_OK stops the list. */
+typedef enum err (*org_row_fn)(void *ctx, const struct org_row *row);
+
+/*
+ * One page of the directory: *total gets the number of matches, then each
+ * row of the page is handed to each(ctx, row), in order, without copying
+ * (a page is read straight into its view model).  The rows carry codes
+ * only: county_name, country_name_en, country_name_sv, province, seat and
+ * region are NULL or 0 (the caller maps codes to names from db_counties
+ * and db_country_names, which it can keep).
+ */
 enum err db_organisations_list(struct db *db, struct arena *a, const struct org_filter *f,
-			       struct org_row **rows, size_t *n, int64_t *total);
+			       org_row_fn each, void *ctx, int64_t *total);
 
 /* One organisation with its county and region; E_NOTFOUND when absent. */
 enum err db_organisation_by_id(struct db *db, struct arena *a, int64_t id, struct org_row *out);
 
 /* Every county, in code order. */
 enum err db_counties(struct db *db, struct arena *a, struct code_name **rows, size_t *n);
+
+/* Every country's (iso2, English name, Swedish name), by iso2. */
+enum err db_country_names(struct db *db, struct arena *a, struct code_name **rows, size_t *n);
 
 /* The countries that have at least one organisation. */
 enum err db_organisation_countries(struct db *db, struct arena *a, struct code_name **rows,

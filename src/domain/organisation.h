@@ -19,6 +19,9 @@ struct org_kind {
 	bool swedish;	   /* a kind of Swedish organisation */
 };
 
+/* An upper bound on the number of kinds, for tables indexed by kind. */
+#define ORG_MAX_KINDS 16
+
 /* All kinds, in display order. */
 extern const struct org_kind org_kinds[];
 extern const size_t org_nkinds;

@@ -400,6 +400,18 @@ const char *pages_csrf(struct req *req, struct resp *resp)
 	return t;
 }
 
+/* The response's JSON lives in the request's arena (jsonmem) and goes with
+ * it: walking the trees only to free nothing would cost a page's worth of
+ * work.  Only when the allocator is installed (the server; not tests). */
+static void forget_arena_json(struct resp *resp)
+{
+	if (!jsonmem_active())
+		return;
+	resp->model = NULL;
+	resp->view = NULL;
+	resp->error_fields = NULL;
+}
+
 void pages_handle(struct req *req, struct resp *resp)
 {
 	jsonmem_use(req->arena);
@@ -430,6 +442,7 @@ void pages_handle(struct req *req, struct resp *resp)
 		resp_error(resp, rc, NULL);
 	pages_render(req, resp);
 	jsonmem_use(NULL);
+	forget_arena_json(resp);
 }
 
 enum err pages_require(struct req *req, struct resp *resp, enum action act, int64_t object)
@@ -527,6 +540,7 @@ void pages_fail(struct req *req, struct resp *resp, enum err err, const char *wh
 	resp_error(resp, err, message);
 	pages_render(req, resp);
 	jsonmem_use(NULL);
+	forget_arena_json(resp);
 }
 
 const char *pages_base_url(const struct req *req)

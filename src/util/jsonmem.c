@@ -3,6 +3,7 @@
  */
 #include "util/jsonmem.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #define FROM_ARENA 0x6172656e41524e41ull /* "arenARNA" */
 
 static _Thread_local struct arena *current;
+static bool installed; /* jsonmem_init ran */
 
 static void *jm_malloc(size_t n)
 {
@@ -51,6 +53,12 @@ static void jm_free(void *ptr)
 void jsonmem_init(void)
 {
 	json_set_alloc_funcs(jm_malloc, jm_free);
+	installed = true;
+}
+
+bool jsonmem_active(void)
+{
+	return installed;
 }
 
 void jsonmem_use(struct arena *a)

@@ -15,11 +15,16 @@
 #define NATVERK_JSONMEM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "util/arena.h"
 
 /* Installs the allocator.  Call once, before any thread and any JSON value. */
 void jsonmem_init(void);
+
+/* True once jsonmem_init has run: values made while a request's arena is
+ * in use need no freeing. */
+bool jsonmem_active(void);
 
 /* JSON values the calling thread makes from now on live in a (NULL: the
  * heap).  They must not outlive a. */

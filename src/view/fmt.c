@@ -11,9 +11,18 @@
 const char *fmt_int(struct arena *a, const char *lang, int64_t v)
 {
 	char digits[32];
-	/* Work on the magnitude as unsigned so INT64_MIN is fine. */
+	/* Work on the magnitude as unsigned so INT64_MIN is fine.  Digits by
+	 * hand: this runs for every row of a list, and snprintf costs ten
+	 * times as much. */
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)u);
+	char rev[32];
+	int n = 0;
+	do {
+		rev[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	for (int i = 0; i < n; i++)
+		digits[i] = rev[n - 1 - i];
 	bool sv = strcmp(lang, "en") != 0;
 	const char *sep = sv ? "\xC2\xA0" : ",";
 	size_t seplen = strlen(sep);
