@@ -48,6 +48,12 @@ static const struct route routes[] = {
 	{HTTP_GET, "/profile/tokens", tokens_index, ROUTE_DB, 0, "tokens_index"},
 	{HTTP_POST, "/profile/tokens", tokens_create, ROUTE_DB, 0, "tokens_create"},
 	{HTTP_POST, "/profile/tokens/{id}/revoke", tokens_revoke, ROUTE_DB, 0, "tokens_revoke"},
+	/* networks: pages/networks.c */
+	/* end networks */
+	/* interest (Swedish side): pages/interest.c */
+	/* end interest */
+	/* declarations (international side) and the partner board: pages/declarations.c */
+	/* end declarations */
 	{HTTP_GET, "/admin", admin_home, ROUTE_DB, 0, "admin_home"},
 	{HTTP_GET, "/admin/people", admin_people, ROUTE_DB, 0, "admin_people"},
 	{HTTP_GET, "/admin/people/{id}", admin_person, ROUTE_DB, 0, "admin_person"},

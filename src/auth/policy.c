@@ -30,6 +30,13 @@ bool policy_allows(const struct actor *a, enum action act, int64_t object)
 		return actor_is_staff(a) || actor_in_org(a, object, NULL);
 	case ACT_NETWORK_MEMBERS:
 		return actor_is_staff(a) || actor_in_network(a, object, NULL);
+	case ACT_NETWORK_MANAGE:
+		return admin || officer;
+	case ACT_TRIAGE:
+		return admin || officer ||
+		       (object > 0 && actor_in_network(a, object, "project_coordinator"));
+	case ACT_PARTNER_CONTACT:
+		return a->norgs > 0;
 	}
 	return false;
 }

@@ -15,6 +15,14 @@
  *                                  network's project coordinator
  *   org.members [organisation]     staff, and the organisation's members
  *   network.members [network]      staff, and anyone with a role in the network
+ *   network.manage                 administrator, programme officer (create,
+ *                                  edit, move a network's status)
+ *   triage [network or 0]          administrator, programme officer, and the
+ *                                  project coordinator of that network: see
+ *                                  registrations and declarations with their
+ *                                  contact details, change their state, notes
+ *   partner.contact                a signed-in member of an organisation (the
+ *                                  handler checks that it is Swedish)
  *   self                           any signed-in person (own profile, tokens)
  */
 #ifndef NATVERK_POLICY_H
@@ -37,6 +45,9 @@ enum action {
 	ACT_INVITE_NETWORK,
 	ACT_ORG_MEMBERS,
 	ACT_NETWORK_MEMBERS,
+	ACT_NETWORK_MANAGE,
+	ACT_TRIAGE,
+	ACT_PARTNER_CONTACT,
 };
 
 /* True when a (NULL or a visitor: nobody) may do act on object (an

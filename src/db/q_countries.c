@@ -157,3 +157,56 @@ enum err db_clusters(struct db *db, struct arena *a, struct code_name **rows, si
 	return q_code_names(db, a, "SELECT code, name_en, name_sv FROM clusters ORDER BY code",
 			    true, rows, n);
 }
+
+enum err db_eligible_countries(struct db *db, struct arena *a, const char *date,
+			       struct code_name **rows, size_t *n)
+{
+	struct db_stmt *st;
+	*rows = NULL;
+	*n = 0;
+	enum err rc = db_prepare(db,
+				 "SELECT c.iso2, c.name_en, c.name_sv FROM countries c "
+				 "JOIN eligibility_periods e ON e.country_iso2 = c.iso2 "
+				 "WHERE e.valid_from <= CAST($1 AS TEXT) "
+				 "AND (e.valid_to IS NULL OR e.valid_to >= CAST($1 AS TEXT)) "
+				 "ORDER BY c.sort_en",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_text(st, 1, date);
+	size_t cap = 0, count = 0;
+	struct code_name *out = NULL;
+	bool row;
+	while ((rc = db_step(st, &row)) == E_OK && row) {
+		out = q_grow(a, out, sizeof *out, count, &cap);
+		out[count].code = q_text(a, st, 0);
+		out[count].name = q_text(a, st, 1);
+		out[count].name_sv = q_text(a, st, 2);
+		count++;
+	}
+	db_done(st);
+	if (rc != E_OK)
+		return rc;
+	*rows = out;
+	*n = count;
+	return E_OK;
+}
+
+enum err db_country_eligible(struct db *db, const char *iso2, const char *date, bool *eligible)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "SELECT 1 FROM eligibility_periods WHERE country_iso2 = $1 "
+				 "AND valid_from <= CAST($2 AS TEXT) "
+				 "AND (valid_to IS NULL OR valid_to >= CAST($2 AS TEXT))",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_text(st, 1, iso2);
+	db_bind_text(st, 2, date);
+	bool row = false;
+	rc = db_step(st, &row);
+	*eligible = rc == E_OK && row;
+	db_done(st);
+	return rc;
+}

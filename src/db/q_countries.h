@@ -57,4 +57,12 @@ enum err db_eligibility_of(struct db *db, struct arena *a, const char *iso2,
 /* Every cluster (code, English name, Swedish name). */
 enum err db_clusters(struct db *db, struct arena *a, struct code_name **rows, size_t *n);
 
+/* The countries eligible on date ("YYYY-MM-DD") as (iso2, English name,
+ * Swedish name), ordered by the English name. */
+enum err db_eligible_countries(struct db *db, struct arena *a, const char *date,
+			       struct code_name **rows, size_t *n);
+
+/* True in *eligible when country iso2 is eligible on date. */
+enum err db_country_eligible(struct db *db, const char *iso2, const char *date, bool *eligible);
+
 #endif

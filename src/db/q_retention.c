@@ -54,6 +54,7 @@ enum err db_retention_delete(struct db *db, const char *record_type, const char 
 		{"outbox", "DELETE FROM outbox WHERE COALESCE(sent_at, failed_at) < $1"},
 		{"signin_attempts", "DELETE FROM signin_attempts WHERE at < $1"},
 		{"api_tokens", "DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $1"},
+		{"form_submissions", "DELETE FROM form_submissions WHERE at < $1"},
 	};
 	*deleted = 0;
 	for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {

@@ -439,6 +439,8 @@ enum err account_grant(struct req *req, int64_t person, const struct grant *g)
 {
 	const char *now = pages_now(req);
 	enum err rc;
+	if (g->kind == 'x')
+		return E_OK;
 	if (g->kind == 'g')
 		rc = db_role_grant(req->db, person, g->role, now);
 	else if (g->kind == 'o')
@@ -661,8 +663,9 @@ static bool parse_grant(struct arena *a, const char *payload, struct grant *g, c
 	const char *kind = json_string_value(json_object_get(j, "kind"));
 	const char *role = json_string_value(json_object_get(j, "role"));
 	const char *n = json_string_value(json_object_get(j, "name"));
+	/* kind "x": an account without a role (staff grant one later). */
 	bool ok = kind != NULL && role != NULL && strlen(kind) == 1 &&
-		  role_find(role, kind[0]) != NULL;
+		  (kind[0] == 'x' || role_find(role, kind[0]) != NULL);
 	if (ok) {
 		g->kind = kind[0];
 		g->role = arena_strdup(a, role);
@@ -676,6 +679,8 @@ static bool parse_grant(struct arena *a, const char *payload, struct grant *g, c
 /* What an invitation grants, in words, in the current language. */
 const char *account_grant_text(struct req *req, const struct grant *g)
 {
+	if (g->kind == 'x')
+		return _("a personal account");
 	const struct role_info *ri = role_find(g->role, g->kind);
 	const char *role = ri != NULL ? _(ri->name) : g->role;
 	if (g->kind == 'g')

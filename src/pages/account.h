@@ -33,8 +33,9 @@ enum err invitation_accept(struct req *req, struct resp *resp);
 enum err invitation_renew(struct req *req, struct resp *resp);
 enum err email_confirm(struct req *req, struct resp *resp);
 
-/* What an invitation grants: a global role (kind 'g'), or a role in an
- * organisation ('o') or network ('n'). */
+/* What an invitation grants: a global role (kind 'g'), a role in an
+ * organisation ('o') or network ('n'), or nothing but the account ('x',
+ * role "none": staff grant a role later). */
 struct grant {
 	char kind;	   /* 'g', 'o' or 'n' */
 	const char *role;  /* role code */

@@ -13,6 +13,7 @@
 #include "mail/mail.h"
 #include "auth/session.h"
 #include "db/q_audit.h"
+#include "db/q_triage.h"
 #include "util/jsonmem.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -599,4 +600,36 @@ enum err pages_list_invalid(struct req *req, struct resp *resp, const char *temp
 	resp_page(resp, template, model);
 	resp->status = 400;
 	return E_OK;
+}
+
+enum err pages_public_form(struct req *req, struct resp *resp, const char *form, bool *bot)
+{
+	*bot = false;
+	/* A field hidden from people: only robots fill it in. */
+	const char *trap = req_form(req, PUBLIC_FORM_HONEYPOT);
+	if (trap != NULL && trap[0] != '\0') {
+		log_info("request %s: honeypot filled on the %s form", req->request_id, form);
+		*bot = true;
+		return E_OK;
+	}
+	char since[TIMEFMT_LEN];
+	timefmt_iso((time_t)req->now - 3600, since);
+	int64_t n = 0;
+	enum err rc = db_form_submissions_since(req->db, form, req->client_addr, since, &n);
+	if (rc == E_OK && n >= PUBLIC_FORM_MAX_PER_HOUR) {
+		resp_header(resp, "Retry-After", "3600");
+		return resp_error(resp, E_THROTTLED,
+				  _("This form has been sent from your address many times in the last hour. Please try again later."));
+	}
+	if (rc == E_OK)
+		rc = db_form_submission(req->db, form, req->client_addr, pages_now(req));
+	return rc;
+}
+
+void pages_csv(struct req *req, struct resp *resp, const char *filename)
+{
+	resp->content_type = "text/csv; charset=utf-8";
+	resp->no_store = true;
+	resp_header(resp, "Content-Disposition",
+		    arena_printf(req->arena, "attachment; filename=\"%s\"", filename));
 }

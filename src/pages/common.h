@@ -98,6 +98,22 @@ const char *pages_base_url(const struct req *req);
 enum err pages_mail(struct req *req, const char *kind, const char *template, const char *to,
 		    int64_t person_id, const char *lang, json_t *data);
 
+#define PUBLIC_FORM_HONEYPOT "website"   /* the hidden field robots fill in */
+#define PUBLIC_FORM_MAX_PER_HOUR 10	   /* submissions per form and client address */
+
+/*
+ * The guard of a public form (no sign-in needed), called on POST before
+ * anything else: a filled honeypot field sets *bot (answer as if all went
+ * well and store nothing); more than PUBLIC_FORM_MAX_PER_HOUR submissions
+ * from the client address in the last hour answer 429 (the error is set;
+ * return it).  Otherwise the submission is counted and E_OK returned.
+ */
+enum err pages_public_form(struct req *req, struct resp *resp, const char *form, bool *bot);
+
+/* Makes resp a CSV download named filename (the caller writes the body
+ * with csv_write_field). */
+void pages_csv(struct req *req, struct resp *resp, const char *filename);
+
 /* True when cookies must be marked Secure (the base URL is https). */
 bool pages_secure_cookies(const struct req *req);
 

@@ -1,0 +1,3 @@
+/*
+ * q_declarations.c - (being written)
+ */

@@ -1,0 +1,3 @@
+/*
+ * q_interest.c - (being written)
+ */

@@ -1,0 +1,3 @@
+/*
+ * declarations.c - (being written)
+ */

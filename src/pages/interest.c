@@ -1,0 +1,3 @@
+/*
+ * interest.c - (being written)
+ */

@@ -1,0 +1,3 @@
+/*
+ * networks.c - (being written)
+ */

@@ -1,0 +1,3 @@
+/*
+ * markdown.c - (being written)
+ */

@@ -1,0 +1,4 @@
+/*
+ * test_declarations.c - (being written)
+ */
+#include <criterion/criterion.h>

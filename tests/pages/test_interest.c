@@ -1,0 +1,4 @@
+/*
+ * test_interest.c - (being written)
+ */
+#include <criterion/criterion.h>

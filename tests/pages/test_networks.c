@@ -1,0 +1,4 @@
+/*
+ * test_networks.c - (being written)
+ */
+#include <criterion/criterion.h>
