@@ -71,6 +71,12 @@ static const struct row rows[] = {
 	{"GET", "/admin/mail", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}},
 	{"POST", "/signin", "email=nobody%W%40example.org&password=wrong", ALL(422)},
 	{"POST", "/password/reset", "email=nobody%W%40example.org", ALL(200)},
+	/* networks rows */
+	/* end networks rows */
+	/* interest rows */
+	/* end interest rows */
+	/* declarations rows */
+	/* end declarations rows */
 	{"GET", "/setup/notatoken", NULL, ALL(404)},
 	{"POST", "/setup/notatoken", "", ALL(404)},
 	{"POST", "/password/reset/notatoken", "", ALL(404)},
