@@ -89,7 +89,7 @@ run_criterion() { # suite program [env...]
 }
 
 unit_programs=(util http domain auth)
-db_programs=(db pages view server mail accounts networks)
+db_programs=(db pages view server mail accounts networks matching)
 
 run_script lint scripts/lint.sh
 run_script translations scripts/check-po.sh

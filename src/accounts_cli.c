@@ -54,7 +54,7 @@ static int say(const char *fmt, ...)
 	return EXIT_FAILURE;
 }
 
-static enum err open_checked(const struct config *cfg, struct db **db, char *err, size_t errlen)
+enum err cli_open_db(const struct config *cfg, struct db **db, char *err, size_t errlen)
 {
 	enum err rc = db_open(cfg->db_url, db, err, errlen);
 	if (rc != E_OK)
@@ -160,7 +160,7 @@ int user_cli(int argc, char **argv, struct config *cfg)
 	snprintf(default_name, sizeof default_name, "%.*s", (int)(at - email), email);
 	struct db *db;
 	char err[512];
-	if (open_checked(cfg, &db, err, sizeof err) != E_OK)
+	if (cli_open_db(cfg, &db, err, sizeof err) != E_OK)
 		return say("%s", err);
 	struct arena *a = arena_new();
 	time_t now = time(NULL);
@@ -219,7 +219,7 @@ int retention_cli(int argc, char **argv, struct config *cfg)
 	}
 	struct db *db;
 	char err[512];
-	if (open_checked(cfg, &db, err, sizeof err) != E_OK)
+	if (cli_open_db(cfg, &db, err, sizeof err) != E_OK)
 		return say("%s", err);
 	enum err rc = retention_run(db, time(NULL), stdout, err, sizeof err);
 	db_close(db);

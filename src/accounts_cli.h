@@ -15,6 +15,10 @@
 /* natverk user add [--admin] [--name NAME] [--lang sv|en] EMAIL */
 int user_cli(int argc, char **argv, struct config *cfg);
 
+/* Opens cfg's database and checks that its schema is current (err says
+ * why not).  Shared by the commands that work on a database. */
+enum err cli_open_db(const struct config *cfg, struct db **db, char *err, size_t errlen);
+
 /* natverk retention */
 int retention_cli(int argc, char **argv, struct config *cfg);
 

@@ -413,7 +413,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1, &cfg);
 	if (strcmp(cmd, "match") == 0)
-		return match_cli(argc - 1, argv + 1);
+		return match_cli(argc - 1, argv + 1, &cfg);
 	if (strcmp(cmd, "user") == 0)
 		return user_cli(argc - 1, argv + 1, &cfg);
 	if (strcmp(cmd, "retention") == 0)

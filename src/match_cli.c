@@ -23,7 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts_cli.h"
+#include "config.h"
 #include "domain/match.h"
+#include "matchmaker.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/str.h"
@@ -47,7 +51,9 @@ static const char usage_match[] =
     "  --scores FILE   a score matrix in CSV: the first row names the international\n"
     "                  candidates (after a corner cell), the first column the Swedish\n"
     "                  participants; every other cell is a number, higher is better\n"
-    "  --network SLUG  the accepted participants of a network (not available yet)\n"
+    "  --network SLUG  a network's accepted Swedish participants and approved\n"
+    "                  candidates from the database (NATVERK_DB), scored and\n"
+    "                  constrained as on its matching page\n"
     "  --json          print {\"total\": T, \"pairs\": [{\"swedish\": S,\n"
     "                  \"international\": I, \"score\": X}, ...], \"unmatched\": [S, ...]}\n"
     "  -h, --help      print this help\n";
@@ -615,8 +621,8 @@ static void print_table(struct buf *out, const struct score_file *sf,
 	}
 }
 
-/* Explains a refusal of the solver (none can come from a plain score file
- * today; locks and caps arrive with networks). */
+/* Explains a refusal of the solver, by number (a plain score file has no
+ * locks or caps; for a network, its matching page names the parties). */
 static int report_conflicts(const struct match_result *res)
 {
 	for (int k = 0; k < res->n_conflicts; k++) {
@@ -646,9 +652,91 @@ static int report_conflicts(const struct match_result *res)
 	return EXIT_FAILURE;
 }
 
+/* The network's problem as a score file (names and scores borrowed from
+ * the arena; never freed with score_file_free). */
+static void network_view(struct arena *a, const struct matchmaker *m, struct score_file *sf)
+{
+	memset(sf, 0, sizeof *sf);
+	sf->n_rows = (int)m->nrows;
+	sf->n_cols = (int)m->ncols;
+	sf->row_names = arena_alloc(a, (m->nrows + 1) * sizeof *sf->row_names);
+	sf->col_names = arena_alloc(a, (m->ncols + 1) * sizeof *sf->col_names);
+	for (size_t i = 0; i < m->nrows; i++)
+		sf->row_names[i] = (char *)m->rows[i].name;
+	for (size_t j = 0; j < m->ncols; j++)
+		sf->col_names[j] = arena_printf(a, "%s (%s)", m->cols[j]->name, m->cols[j]->country);
+	sf->scores = m->scores;
+}
+
+/* natverk match --network SLUG */
+static int match_network(const struct config *cfg, const char *slug, bool json, bool timing)
+{
+	char err[512];
+	struct db *db;
+	if (cli_open_db(cfg, &db, err, sizeof err) != E_OK)
+		return fail("%s", err);
+	struct arena *a = arena_new();
+	int status = EXIT_FAILURE;
+	struct match_result *res = NULL;
+	struct buf out = BUF_INIT;
+	buf_init(&out, (size_t)1 << 30);
+	int64_t id;
+	const char *sv, *en, *st;
+	struct matchmaker m;
+	enum err rc = db_match_network(db, a, slug, &id, &sv, &en, &st);
+	if (rc == E_NOTFOUND) {
+		fail("there is no network '%s'", slug);
+		goto done;
+	}
+	if (rc != E_OK || (rc = mm_load(db, a, id, &m)) != E_OK) {
+		fail("cannot read the network: %s", db_errmsg(db));
+		goto done;
+	}
+	struct match_problem p;
+	mm_problem(&m, &p);
+	double t1 = now_ms();
+	rc = match_solve(&p, &res);
+	if (timing)
+		fprintf(stderr, "natverk: solve time %.3f ms\n", now_ms() - t1);
+	if (rc == E_NOMEM) {
+		fail("out of memory solving %zu x %zu", m.nrows, m.ncols);
+		goto done;
+	}
+	if (rc != E_OK && (res == NULL || !res->has_assignment)) {
+		status = report_conflicts(res);
+		goto done;
+	}
+	if (rc != E_OK)
+		(void)report_conflicts(res); /* a cap left some out: say so, show the rest */
+	struct score_file sf;
+	network_view(a, &m, &sf);
+	if (json)
+		print_json(&out, &sf, res);
+	else
+		print_table(&out, &sf, res);
+	if (!json && m.nexcluded > 0) {
+		buf_printf(&out, "\nCandidates outside the network's countries (never proposed): %zu\n",
+			   m.nexcluded);
+		for (size_t k = 0; k < m.nexcluded; k++)
+			buf_printf(&out, "  %s (%s)\n", m.excluded[k]->name, m.excluded[k]->country);
+	}
+	if (buf_failed(&out) || fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0) {
+		fail("cannot write the output");
+		goto done;
+	}
+	status = EXIT_SUCCESS;
+done:
+	buf_free(&out);
+	match_result_free(res);
+	arena_free(a);
+	db_close(db);
+	return status;
+}
+
 enum opt { OPT_SCORES = 1000, OPT_NETWORK, OPT_JSON, OPT_TIME };
 
-int match_cli(int argc, char **argv)
+int match_cli(int argc, char **argv, struct config *cfg)
 {
 	static const struct option opts[] = {
 	    {"scores", required_argument, NULL, OPT_SCORES},
@@ -682,10 +770,8 @@ int match_cli(int argc, char **argv)
 		fputs(usage_match, stderr);
 		return EXIT_USAGE;
 	}
-	if (network != NULL) {
-		fail("matching by network needs the networks of issue 4; use --scores");
-		return EXIT_USAGE;
-	}
+	if (network != NULL)
+		return match_network(cfg, network, json, timing);
 
 	int status = EXIT_FAILURE;
 	struct score_file sf = {0};

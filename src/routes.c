@@ -15,6 +15,7 @@
 #include "pages/organisations.h"
 #include "pages/profile.h"
 #include "pages/system.h"
+#include "pages/matching.h"
 
 static const struct route routes[] = {
 	{HTTP_GET, "/", home_show, 0, 0, "home"},
@@ -54,6 +55,16 @@ static const struct route routes[] = {
 	/* end interest */
 	/* declarations (international side) and the partner board: pages/declarations.c */
 	/* end declarations */
+	/* matching: pages/matching.c */
+	{HTTP_GET, "/networks/{slug}/matching", matching_show, ROUTE_DB, 0, "matching_show"},
+	{HTTP_POST, "/networks/{slug}/matching/settings", matching_settings, ROUTE_DB, 0, "matching_settings"},
+	{HTTP_POST, "/networks/{slug}/matching/pair", matching_pair, ROUTE_DB, 0, "matching_pair"},
+	{HTTP_POST, "/networks/{slug}/matching/rank", matching_rank, ROUTE_DB, 0, "matching_rank"},
+	{HTTP_POST, "/networks/{slug}/matching/runs", matching_run, ROUTE_DB, 0, "matching_run"},
+	{HTTP_POST, "/networks/{slug}/matching/runs/{id}/confirm", matching_confirm, ROUTE_DB, 0, "matching_confirm"},
+	{HTTP_GET, "/introductions/{token}", introduction_form, ROUTE_DB, 0, "introduction_form"},
+	{HTTP_POST, "/introductions/{token}", introduction_answer, ROUTE_DB, 0, "introduction_answer"},
+	/* end matching */
 	{HTTP_GET, "/admin", admin_home, ROUTE_DB, 0, "admin_home"},
 	{HTTP_GET, "/admin/people", admin_people, ROUTE_DB, 0, "admin_people"},
 	{HTTP_GET, "/admin/people/{id}", admin_person, ROUTE_DB, 0, "admin_person"},

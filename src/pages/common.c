@@ -494,6 +494,14 @@ enum err pages_form_invalid(struct req *req, struct resp *resp, const char *temp
 		resp->error_fields = errors;
 		return resp_error(resp, E_UNPROCESSABLE, _("Some fields need attention."));
 	}
+	pages_form_errors(model, errors);
+	resp_page(resp, template, model);
+	resp->status = 422;
+	return E_OK;
+}
+
+void pages_form_errors(json_t *model, json_t *errors)
+{
 	json_t *list = json_array();
 	const char *key;
 	json_t *value;
@@ -504,9 +512,6 @@ enum err pages_form_invalid(struct req *req, struct resp *resp, const char *temp
 	json_object_set_new(model, "errors", errors);
 	json_object_set_new(model, "error_list", list);
 	json_object_set_new(model, "has_errors", json_true());
-	resp_page(resp, template, model);
-	resp->status = 422;
-	return E_OK;
 }
 
 void pages_form_ok(json_t *model)

@@ -81,6 +81,10 @@ enum err pages_form_invalid(struct req *req, struct resp *resp, const char *temp
 enum err pages_list_invalid(struct req *req, struct resp *resp, const char *template,
 			    json_t *model);
 
+/* Adds errors (stolen), error_list and has_errors to model, for a form
+ * shown again. */
+void pages_form_errors(json_t *model, json_t *errors);
+
 /* Adds the empty errors, error_list and has_errors a form template expects. */
 void pages_form_ok(json_t *model);
 

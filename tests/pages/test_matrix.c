@@ -77,6 +77,21 @@ static const struct row rows[] = {
 	/* end interest rows */
 	/* declarations rows */
 	/* end declarations rows */
+	/* matching rows */
+	{"GET", "/networks/klimat/matching", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/networks/nosuch/matching", NULL, ALL(404)},
+	{"POST", "/networks/klimat/matching/settings",
+	 "topic=3&country=2&population=1&language=2&preference=2&contact=1&cap=",
+	 {401, 403, 403, 403, 303, 403, 403, 403, 303, 403, 303}},
+	{"POST", "/networks/klimat/matching/pair", "registration_id=999999&declaration_id=999999&action=lock",
+	 {401, 403, 403, 403, 422, 403, 403, 403, 422, 403, 422}},
+	{"POST", "/networks/klimat/matching/rank", "side=swedish&registration_id=1&declaration_id=1&rank=1",
+	 {401, 403, 403, 403, 422, 403, 403, 403, 422, 403, 422}},
+	{"POST", "/networks/klimat/matching/runs", "mode=optimal", {401, 403, 403, 403, 303, 403, 403, 403, 303, 403, 303}},
+	{"POST", "/networks/klimat/matching/runs/999999/confirm", "", {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"GET", "/introductions/notatoken", NULL, ALL(404)},
+	{"POST", "/introductions/notatoken", "answer=accepted", ALL(404)},
+	/* end matching rows */
 	{"GET", "/setup/notatoken", NULL, ALL(404)},
 	{"POST", "/setup/notatoken", "", ALL(404)},
 	{"POST", "/password/reset/notatoken", "", ALL(404)},
