@@ -653,8 +653,10 @@ static int report_conflicts(const struct match_result *res)
 }
 
 /* The network's problem as a score file (names and scores borrowed from
- * the arena; never freed with score_file_free). */
-static void network_view(struct arena *a, const struct matchmaker *m, struct score_file *sf)
+ * the arena; never freed with score_file_free).  The table adds each
+ * candidate's country to its name; JSON keeps the name alone. */
+static void network_view(struct arena *a, const struct matchmaker *m, bool json,
+			 struct score_file *sf)
 {
 	memset(sf, 0, sizeof *sf);
 	sf->n_rows = (int)m->nrows;
@@ -664,8 +666,42 @@ static void network_view(struct arena *a, const struct matchmaker *m, struct sco
 	for (size_t i = 0; i < m->nrows; i++)
 		sf->row_names[i] = (char *)m->rows[i].name;
 	for (size_t j = 0; j < m->ncols; j++)
-		sf->col_names[j] = arena_printf(a, "%s (%s)", m->cols[j]->name, m->cols[j]->country);
+		sf->col_names[j] = json ? (char *)m->cols[j]->name
+					: arena_printf(a, "%s (%s)", m->cols[j]->name, m->cols[j]->country);
 	sf->scores = m->scores;
+}
+
+/* Explains a refusal for a network, naming the parties of each lock. */
+static int report_network_conflicts(const struct matchmaker *m, const struct match_result *res)
+{
+	for (int k = 0; res != NULL && k < res->n_conflicts; k++) {
+		const struct match_conflict *cf = &res->conflicts[k];
+		const char *country = cf->country >= 0 && cf->country < m->ncountries
+					      ? m->countries[cf->country] : "?";
+		switch (cf->kind) {
+		case MATCH_CONFLICT_ROW_LOCKED_TWICE:
+		case MATCH_CONFLICT_COL_LOCKED_TWICE:
+			fail("two locks give one party two partners: %s with %s, and %s with %s",
+			     m->rows[m->locked[cf->a].row].name, m->cols[m->locked[cf->a].col]->name,
+			     m->rows[m->locked[cf->b].row].name, m->cols[m->locked[cf->b].col]->name);
+			break;
+		case MATCH_CONFLICT_LOCK_FORBIDDEN:
+			fail("%s with %s is both locked and forbidden", m->rows[m->locked[cf->a].row].name,
+			     m->cols[m->locked[cf->a].col]->name);
+			break;
+		case MATCH_CONFLICT_LOCKS_OVER_CAP:
+			fail("%d locks with %s, more than the cap of %d", cf->count, country, cf->cap);
+			break;
+		case MATCH_CONFLICT_CAP_UNMATCHABLE:
+			fail("the cap of %d for %s leaves %d participants without a partner", cf->cap,
+			     country, cf->count);
+			break;
+		default:
+			fail("cannot match: %s", cf->what != NULL ? cf->what : "bad input");
+			break;
+		}
+	}
+	return EXIT_FAILURE;
 }
 
 /* natverk match --network SLUG */
@@ -703,13 +739,13 @@ static int match_network(const struct config *cfg, const char *slug, bool json, 
 		goto done;
 	}
 	if (rc != E_OK && (res == NULL || !res->has_assignment)) {
-		status = report_conflicts(res);
+		status = report_network_conflicts(&m, res);
 		goto done;
 	}
 	if (rc != E_OK)
-		(void)report_conflicts(res); /* a cap left some out: say so, show the rest */
+		(void)report_network_conflicts(&m, res); /* a cap left some out: say so, show the rest */
 	struct score_file sf;
-	network_view(a, &m, &sf);
+	network_view(a, &m, json, &sf);
 	if (json)
 		print_json(&out, &sf, res);
 	else
