@@ -65,6 +65,12 @@ CREATE TABLE partnerships (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX partnerships_network ON partnerships (network_id);
+-- A registration or declaration is in at most one live partnership: two
+-- coordinators confirming at once cannot give a party two partners.
+CREATE UNIQUE INDEX partnerships_live_registration ON partnerships (registration_id)
+    WHERE status IN ('proposed', 'introduced');
+CREATE UNIQUE INDEX partnerships_live_declaration ON partnerships (declaration_id)
+    WHERE status IN ('proposed', 'introduced');
 
 -- Each side agrees to be introduced before contact details are exchanged.
 CREATE TABLE partnership_consents (

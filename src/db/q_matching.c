@@ -13,6 +13,11 @@
  * one it asked for. */
 #define REG_NETWORK "COALESCE(r.assigned_network_id, r.network_id)"
 
+/* Parties already proposed or introduced to a partner are out of matching. */
+#define NO_LIVE_PARTNER(column, alias)                                                   \
+	"NOT EXISTS (SELECT 1 FROM partnerships lp WHERE lp." column " = " alias ".id "  \
+	"AND lp.status IN ('proposed', 'introduced'))"
+
 enum err db_match_swedish(struct db *db, struct arena *a, int64_t network, struct mq_swedish **rows,
 			  size_t *n)
 {
@@ -21,7 +26,8 @@ enum err db_match_swedish(struct db *db, struct arena *a, int64_t network, struc
 		"r.partner_in_mind, r.contact_email, r.contact_name, r.lang "
 		"FROM interest_registrations r JOIN organisations o ON o.id = r.organisation_id "
 		"JOIN networks nw ON nw.id = $1 "
-		"WHERE r.status = 'accepted' AND " REG_NETWORK " = $1 ORDER BY o.sort_key, r.id";
+		"WHERE r.status = 'accepted' AND " REG_NETWORK " = $1 AND " NO_LIVE_PARTNER("registration_id", "r")
+		" ORDER BY o.sort_key, r.id";
 	static const char *const countries_sql =
 		"SELECT c.registration_id, c.country_iso2 FROM interest_countries c "
 		"JOIN interest_registrations r ON r.id = c.registration_id "
@@ -92,7 +98,7 @@ enum err db_match_intl(struct db *db, struct arena *a, int64_t network, struct m
 		"AND nc.country_iso2 = o.country_iso2), d.contact_email, d.contact_name, d.lang "
 		"FROM declarations d JOIN organisations o ON o.id = d.organisation_id "
 		"JOIN countries c ON c.iso2 = o.country_iso2 WHERE " DECL_OF_NETWORK
-		" ORDER BY o.sort_key, d.id";
+		" AND " NO_LIVE_PARTNER("declaration_id", "d") " ORDER BY o.sort_key, d.id";
 	static const char *const topics_sql =
 		"SELECT t.declaration_id, t.theme_id FROM declaration_topics t "
 		"JOIN declarations d ON d.id = t.declaration_id WHERE " DECL_OF_NETWORK;
@@ -217,7 +223,11 @@ enum err db_match_constraints(struct db *db, struct arena *a, int64_t network,
 {
 	return pairs(db, a,
 		     "SELECT registration_id, declaration_id, 0, kind FROM match_constraints "
-		     "WHERE network_id = $1 ORDER BY registration_id, declaration_id",
+		     "WHERE network_id = $1 UNION "
+		     "SELECT registration_id, declaration_id, 0, 'forbid' FROM partnerships "
+		     "WHERE network_id = $1 AND status = 'declined' "
+		     "AND registration_id IS NOT NULL AND declaration_id IS NOT NULL "
+		     "ORDER BY 1, 2",
 		     network, rows, n);
 }
 
@@ -425,8 +435,7 @@ enum err db_match_run_confirm(struct db *db, int64_t network, int64_t id, int64_
 	struct db_stmt *st;
 	enum err rc = db_prepare(db,
 				 "UPDATE match_runs SET confirmed_at = $3, confirmed_by = $4 "
-				 "WHERE network_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM "
-				 "match_runs o WHERE o.network_id = $1 AND o.confirmed_at IS NOT NULL)",
+				 "WHERE network_id = $1 AND id = $2 AND confirmed_at IS NULL",
 				 &st);
 	if (rc != E_OK)
 		return rc;
@@ -528,6 +537,39 @@ enum err db_partnership_by_consent(struct db *db, struct arena *a, const char *t
 		read_partnership(a, st, out);
 		*side = q_text(a, st, 13);
 		*answer = q_text(a, st, 14);
+	}
+	db_done(st);
+	return rc;
+}
+
+enum err db_partnership_contacts(struct db *db, struct arena *a, int64_t partnership,
+				 struct mq_contact *swedish, struct mq_contact *international)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "SELECT so.name, r.contact_name, r.contact_email, r.lang, "
+				 "io.name, d.contact_name, d.contact_email, d.lang "
+				 "FROM partnerships p "
+				 "JOIN interest_registrations r ON r.id = p.registration_id "
+				 "JOIN organisations so ON so.id = r.organisation_id "
+				 "JOIN declarations d ON d.id = p.declaration_id "
+				 "JOIN organisations io ON io.id = d.organisation_id WHERE p.id = $1",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, partnership);
+	bool row;
+	rc = db_step(st, &row);
+	if (rc == E_OK && !row)
+		rc = E_NOTFOUND;
+	if (rc == E_OK) {
+		struct mq_contact *c[2] = {swedish, international};
+		for (int k = 0; k < 2; k++) {
+			c[k]->org = q_text(a, st, 4 * k);
+			c[k]->name = q_text(a, st, 4 * k + 1);
+			c[k]->email = q_text(a, st, 4 * k + 2);
+			c[k]->lang = q_text(a, st, 4 * k + 3);
+		}
 	}
 	db_done(st);
 	return rc;

@@ -14,7 +14,8 @@
 #include "db/q_common.h"
 #include "util/arena.h"
 
-/* A Swedish participant: an accepted registration of the network. */
+/* A Swedish participant: an accepted registration of the network not yet
+ * in a proposed or introduced partnership. */
 struct mq_swedish {
 	int64_t registration_id;     /* the registration */
 	int64_t org_id;		     /* the organisation */
@@ -29,7 +30,8 @@ struct mq_swedish {
 	size_t ncountries;	     /* how many */
 };
 
-/* An international candidate: an approved declaration assigned to the network. */
+/* An international candidate: an approved declaration assigned to the
+ * network, not yet in a proposed or introduced partnership. */
 struct mq_intl {
 	int64_t declaration_id;	   /* the declaration */
 	int64_t org_id;		   /* the municipality */
@@ -67,6 +69,8 @@ enum err db_match_contacts(struct db *db, struct arena *a, int64_t network, stru
 			   size_t *n);
 enum err db_match_rankings(struct db *db, struct arena *a, int64_t network, struct mq_pair **rows,
 			   size_t *n);
+/* The coordinator's locks and forbids, and a forbid for every declined
+ * partnership. */
 enum err db_match_constraints(struct db *db, struct arena *a, int64_t network,
 			      struct mq_pair **rows, size_t *n);
 
@@ -103,8 +107,7 @@ enum err db_match_runs(struct db *db, struct arena *a, int64_t network, struct m
 		       size_t *n);
 enum err db_match_run(struct db *db, struct arena *a, int64_t network, int64_t id,
 		      struct mq_run *out);
-/* Marks the run confirmed if no run of the network is confirmed yet:
- * E_CONFLICT otherwise. */
+/* Marks the run confirmed: E_CONFLICT when it is confirmed already. */
 enum err db_match_run_confirm(struct db *db, int64_t network, int64_t id, int64_t by,
 			      const char *now);
 
@@ -137,6 +140,17 @@ enum err db_partnership_answer(struct db *db, int64_t partnership, const char *s
 			       const char *answer, const char *now);
 enum err db_partnership_set_status(struct db *db, int64_t partnership, const char *status,
 				   const char *now);
+/* The contact of each side of a partnership, from its registration and
+ * declaration: name, address and language. */
+struct mq_contact {
+	const char *org;   /* the organisation's name */
+	const char *name;  /* the contact person */
+	const char *email; /* their address */
+	const char *lang;  /* their language */
+};
+enum err db_partnership_contacts(struct db *db, struct arena *a, int64_t partnership,
+				 struct mq_contact *swedish, struct mq_contact *international);
+
 enum err db_partnerships_of(struct db *db, struct arena *a, int64_t network,
 			    struct mq_partnership **rows, size_t *n);
 

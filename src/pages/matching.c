@@ -727,8 +727,10 @@ static enum err ask_consent(struct req *req, int64_t partnership, const char *si
  * Triage (CSRF).  Confirms a saved run: each proposed pair becomes a
  * partnership (proposed), and each side's contact is asked by mail whether
  * they agree to be introduced; contact details are exchanged only when
- * both agree.  303 back; 404 unknown run; 409 when a run of the network is
- * confirmed already or the candidates changed since the run.
+ * both agree.  Parties in a proposed or introduced partnership leave the
+ * matching, and a declined pair is never proposed again, so after a
+ * decline a new run matches those left.  303 back; 404 unknown run; 409
+ * when the run is confirmed already or the candidates changed since it.
  */
 enum err matching_confirm(struct req *req, struct resp *resp)
 {
@@ -743,6 +745,8 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 		return resp_error(resp, E_NOTFOUND, _("There is no such run."));
 	if (rc != E_OK)
 		return rc;
+	if (run.confirmed_at != NULL)
+		return resp_error(resp, E_CONFLICT, _("This proposal is confirmed already."));
 	struct matchmaker m;
 	if ((rc = mm_load(req->db, req->arena, n.id, &m)) != E_OK)
 		return rc;
@@ -800,7 +804,8 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 	else
 		db_rollback(req->db);
 	if (rc == E_CONFLICT)
-		return resp_error(resp, E_CONFLICT, _("A proposal of this network is confirmed already."));
+		return resp_error(resp, E_CONFLICT,
+				  _("Someone confirmed a partner for one of these parties meanwhile. Save a new proposal and confirm that."));
 	return rc != E_OK ? rc : back(req, resp, &n);
 }
 
@@ -896,19 +901,12 @@ enum err introduction_answer(struct req *req, struct resp *resp)
 		rc = db_partnership_set_status(req->db, p.id, status, pages_now(req));
 	if (rc == E_OK && status != NULL && strcmp(status, "introduced") == 0) {
 		/* Both agreed: now, and only now, each learns how to reach the other. */
-		struct matchmaker m;
-		rc = mm_load(req->db, req->arena, p.network_id, &m);
-		int i = rc == E_OK ? mm_row_of(&m, p.registration_id) : -1;
-		int j = rc == E_OK ? mm_col_of(&m, p.declaration_id) : -1;
-		if (rc == E_OK && i >= 0 && j >= 0) {
-			const struct mq_swedish *s = &m.rows[i];
-			const struct mq_intl *d = m.cols[j];
-			rc = send_details(req, s->contact_email, s->contact_name, s->lang, s->name,
-					  d->name, d->contact_name, d->contact_email);
-			if (rc == E_OK)
-				rc = send_details(req, d->contact_email, d->contact_name, d->lang, d->name,
-						  s->name, s->contact_name, s->contact_email);
-		}
+		struct mq_contact s, d;
+		rc = db_partnership_contacts(req->db, req->arena, p.id, &s, &d);
+		if (rc == E_OK)
+			rc = send_details(req, s.email, s.name, s.lang, s.org, d.org, d.name, d.email);
+		if (rc == E_OK)
+			rc = send_details(req, d.email, d.name, d.lang, d.org, s.org, s.name, s.email);
 	}
 	json_t *after = json_pack("{s:s, s:s, s:s?}", "side", side, "answer", given, "status", status);
 	if (rc == E_OK)

@@ -533,6 +533,25 @@ Test(matching_world, a_decline_ends_the_proposal_without_exchanging_anything)
 	cr_expect_eq(answer_link(link, "declined"), 200);
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'declined'"), 1);
 	cr_expect_eq(count("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction_done'"), 0);
+	/* The two parties are back in the matching, never as a pair again. */
+	int status;
+	json_t *m = page(WHO_COORDINATOR, NULL, &status);
+	cr_assert_eq(json_array_size(json_object_get(m, "rows")), 1, "the others have partners");
+	cr_assert_eq(json_array_size(json_object_get(m, "columns")), 1);
+	json_t *cell = json_array_get(json_object_get(json_array_get(json_object_get(m, "rows"), 0), "cells"), 0);
+	cr_expect(json_is_true(json_object_get(cell, "forbidden")));
+	cr_expect_eq(json_array_size(json_object_get(json_object_get(m, "proposal"), "pairs")), 0);
+	json_decref(m);
+	/* A third candidate in Kenya arrives; a new run gives the participant a partner. */
+	int64_t eldoret = declaration("Eldoret", "KE", "475000", "Wanjiru Eldoret", "wanjiru@eldoret.example", "en");
+	m = page(WHO_COORDINATOR, NULL, &status);
+	json_t *pairs = json_object_get(json_object_get(m, "proposal"), "pairs");
+	cr_assert_eq(json_array_size(pairs), 1);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(pairs, 0), "declaration_id")), eldoret);
+	json_decref(m);
+	save_and_confirm();
+	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'proposed'"), 3);
+	cr_expect_eq(count("SELECT COUNT(*) FROM match_runs WHERE confirmed_at IS NOT NULL"), 2);
 }
 
 Test(matching, an_empty_network_says_there_is_nothing_to_match)
