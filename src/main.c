@@ -50,8 +50,8 @@ static const char usage_main[] =
 	"  migrate    apply pending database migrations\n"
 	"  import     load the reference data (municipalities, regions, countries,\n"
 	"             eligibility); running it again changes nothing\n"
-	"  match      propose partnerships: the best one-to-one assignment of a score\n"
-	"             matrix (natverk match --scores FILE.csv)\n"
+	"  match      propose partnerships: the best one-to-one assignment for a\n"
+	"             network (--network SLUG) or a score matrix (--scores FILE.csv)\n"
 	"  user       natverk user add [--admin] EMAIL: an account and a link to set\n"
 	"             its password\n"
 	"  retention  apply the retention rules now (the server does it daily)\n"
@@ -71,7 +71,12 @@ static const char usage_main[] =
 	"  NATVERK_THREADS     worker threads (default: one per CPU, at least 2)\n"
 	"  NATVERK_ACCESS_LOG  0 or off to turn the access log off\n"
 	"  NATVERK_ISO_CODES   iso-codes country file for import\n"
-	"                      (default /usr/share/iso-codes/json/iso_3166-1.json)\n";
+	"                      (default /usr/share/iso-codes/json/iso_3166-1.json)\n"
+	"  NATVERK_SMTP_URL    mail relay, smtp:// or smtps://user:password@host:port\n"
+	"                      (default: none, mail is appended to NATVERK_MAIL_FILE)\n"
+	"  NATVERK_MAIL_FILE   where mail goes without a relay (default: mail.out next\n"
+	"                      to the SQLite file)\n"
+	"  NATVERK_MAIL_FROM   sender, \"Name <address>\" (default natverk <no-reply@localhost>)\n";
 
 static const char usage_serve[] =
 	"Usage: natverk serve [OPTIONS]\n"
