@@ -10,8 +10,10 @@
 #include "http/static.h"
 #include "pages/common.h"
 #include "pages/countries.h"
+#include "pages/networks.h"
 #include "pages/account.h"
 #include "pages/admin.h"
+#include "pages/interest.h"
 #include "pages/organisations.h"
 #include "pages/profile.h"
 #include "pages/system.h"
@@ -50,8 +52,28 @@ static const struct route routes[] = {
 	{HTTP_POST, "/profile/tokens", tokens_create, ROUTE_DB, 0, "tokens_create"},
 	{HTTP_POST, "/profile/tokens/{id}/revoke", tokens_revoke, ROUTE_DB, 0, "tokens_revoke"},
 	/* networks: pages/networks.c */
+	{HTTP_GET, "/networks", networks_index, ROUTE_DB, 0, "networks_index"},
+	{HTTP_GET, "/networks/{slug}", networks_show, ROUTE_DB, 0, "networks_show"},
+	{HTTP_GET, "/admin/networks", networks_admin, ROUTE_DB, 0, "networks_admin"},
+	{HTTP_GET, "/admin/networks/new", networks_new, ROUTE_DB, 0, "networks_new"},
+	{HTTP_POST, "/admin/networks/new", networks_create, ROUTE_DB, NETWORK_FORM_MAX_BODY,
+	 "networks_create"},
+	{HTTP_GET, "/admin/networks/{id}/edit", networks_edit, ROUTE_DB, 0, "networks_edit"},
+	{HTTP_POST, "/admin/networks/{id}/edit", networks_update, ROUTE_DB, NETWORK_FORM_MAX_BODY,
+	 "networks_update"},
+	{HTTP_POST, "/admin/networks/{id}/status", networks_status, ROUTE_DB, 0, "networks_status"},
 	/* end networks */
 	/* interest (Swedish side): pages/interest.c */
+	{HTTP_GET, "/interest", interest_form, ROUTE_DB, 0, "interest_form"},
+	{HTTP_POST, "/interest", interest_submit, ROUTE_DB, 0, "interest_submit"},
+	{HTTP_GET, "/interest/withdraw/{token}", interest_withdraw_form, ROUTE_DB, 0, "interest_withdraw_form"},
+	{HTTP_POST, "/interest/withdraw/{token}", interest_withdraw, ROUTE_DB, 0, "interest_withdraw"},
+	{HTTP_GET, "/admin/registrations", interest_queue, ROUTE_DB, 0, "interest_queue"},
+	{HTTP_GET, "/admin/registrations/{id}", interest_show, ROUTE_DB, 0, "interest_show"},
+	{HTTP_POST, "/admin/registrations/{id}/status", interest_status, ROUTE_DB, 0, "interest_status"},
+	{HTTP_POST, "/admin/registrations/{id}/network", interest_assign, ROUTE_DB, 0, "interest_assign"},
+	{HTTP_POST, "/admin/registrations/{id}/notes", interest_note, ROUTE_DB, 0, "interest_note"},
+	{HTTP_GET, "/admin/networks/{id}/registrations.csv", interest_csv, ROUTE_DB, 0, "interest_csv"},
 	/* end interest */
 	/* declarations (international side) and the partner board: pages/declarations.c */
 	/* end declarations */

@@ -300,11 +300,13 @@ static json_t *proposal_json(struct req *req, const struct matchmaker *m, const 
 		json_array_append_new(blocking,
 				      json_pack("{s:s, s:s}", "swedish", m->rows[p->blocking[k].row].name,
 						"international", m->cols[p->blocking[k].col]->name));
-	return json_pack("{s:s, s:f, s:s, s:o, s:o, s:o, s:o, s:b, s:b}", "mode",
+	bool has_unmatched = json_array_size(unmatched) > 0;
+	return json_pack("{s:s, s:f, s:s, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "mode",
 			 p->is_stable ? "stable" : "optimal", "total", p->total, "total_text",
 			 score_text(req->arena, p->total), "pairs", pairs, "unmatched", unmatched,
-			 "conflicts", conflicts, "blocking", blocking, "has_conflicts",
-			 json_array_size(conflicts) > 0, "has_blocking", json_array_size(blocking) > 0);
+			 "has_unmatched", has_unmatched, "conflicts", conflicts, "blocking", blocking,
+			 "has_conflicts", json_array_size(conflicts) > 0, "has_blocking",
+			 json_array_size(blocking) > 0);
 }
 
 /*
@@ -453,6 +455,7 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 	json_object_set_new(model, "ranked", json_boolean(m.ranked));
 	json_object_set_new(model, "runs", run_list);
 	json_object_set_new(model, "confirmed", json_boolean(confirmed));
+	json_object_set_new(model, "has_partnerships", json_boolean(json_array_size(partnerships) > 0));
 	json_object_set_new(model, "partnerships", partnerships);
 	resp_page(resp, "matching/show", model);
 	resp->no_store = true;

@@ -72,8 +72,37 @@ static const struct row rows[] = {
 	{"POST", "/signin", "email=nobody%W%40example.org&password=wrong", ALL(422)},
 	{"POST", "/password/reset", "email=nobody%W%40example.org", ALL(200)},
 	/* networks rows */
+	{"GET", "/networks", NULL, ALL(200)},
+	{"GET", "/networks?status=nonsense", NULL, ALL(400)},
+	{"GET", "/networks/klimat", NULL, ALL(200)},
+	{"GET", "/networks/no-such-network", NULL, ALL(404)},
+	{"GET", "/admin/networks", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/admin/networks/new", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200}},
+	/* Invalid forms, so that no row creates or changes a network the
+	 * rows after it (interest, declarations) rely on. */
+	{"POST", "/admin/networks/new", "name_sv=", {401, 403, 403, 403, 403, 403, 403, 403, 422, 403, 422}},
+	{"GET", "/admin/networks/%N/edit", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/admin/networks/999999/edit", NULL, {302, 403, 403, 403, 403, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/networks/%N/edit", "name_sv=", {401, 403, 403, 403, 403, 403, 403, 403, 422, 403, 422}},
+	{"POST", "/admin/networks/%N/status", "to=closed", {401, 403, 403, 403, 403, 403, 403, 403, 422, 403, 422}},
 	/* end networks rows */
 	/* interest rows */
+	/* The public form: the honeypot row stores nothing and is not counted
+	 * by the rate limit, so eleven roles can send it. */
+	{"GET", "/interest", NULL, ALL(200)},
+	{"POST", "/interest", "website=http%3A%2F%2Fspam.example&organisation=%A", ALL(200)},
+	{"GET", "/interest/withdraw/notatoken", NULL, ALL(404)},
+	{"POST", "/interest/withdraw/notatoken", "", ALL(404)},
+	/* Triage: staff (not finance) and the network's project coordinator. */
+	{"GET", "/admin/registrations", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/admin/registrations/999999", NULL, {302, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/registrations/999999/status", "to=in_dialogue",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/registrations/999999/network", "network_id=%N",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/registrations/999999/notes", "note=x",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"GET", "/admin/networks/%N/registrations.csv", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
 	/* end interest rows */
 	/* declarations rows */
 	/* end declarations rows */
