@@ -34,10 +34,12 @@ enum err admin_home(struct req *req, struct resp *resp)
 		return rc;
 	const struct actor *a = req->actor;
 	resp_page(resp, "admin/home",
-		  json_pack("{s:b, s:b, s:b, s:b}", "people", policy_allows(a, ACT_PEOPLE_VIEW, 0),
-			    "invite", policy_allows(a, ACT_INVITE_ORG, 0), "audit",
-			    policy_allows(a, ACT_AUDIT_VIEW, 0), "mail",
-			    policy_allows(a, ACT_MAIL_VIEW, 0)));
+		  json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "people",
+			    policy_allows(a, ACT_PEOPLE_VIEW, 0), "invite",
+			    policy_allows(a, ACT_INVITE_ORG, 0), "audit",
+			    policy_allows(a, ACT_AUDIT_VIEW, 0), "mail", policy_allows(a, ACT_MAIL_VIEW, 0),
+			    "networks", policy_allows(a, ACT_NETWORK_MANAGE, 0), "triage",
+			    policy_allows(a, ACT_TRIAGE, 0)));
 	return E_OK;
 }
 

@@ -27,6 +27,7 @@ static const struct {
 	const char *url;
 	const char *label;
 } nav_items[] = {
+	{"/networks", N_("Networks")},
 	{"/organisations", N_("Organisations")},
 	{"/countries", N_("Countries")},
 };

@@ -23,6 +23,7 @@
 
 #include "auth/actor.h"
 #include "db/q_countries.h"
+#include "db/q_matching.h"
 #include "db/q_networks.h"
 #include "domain/eligibility.h"
 #include "domain/network.h"
@@ -455,8 +456,27 @@ enum err networks_show(struct req *req, struct resp *resp)
 	json_object_set_new(m, "institutions", institution_list(&s));
 	json_object_set_new(m, "contact", contact);
 	json_object_set_new(m, "people", people);
-	/* Partnerships join a network when partners are matched (issue 5). */
-	json_object_set_new(m, "partnerships", json_array());
+	/* Partnerships are public once both sides agreed to be introduced. */
+	struct mq_partnership *ps;
+	size_t nps = 0;
+	json_t *partnerships = json_array();
+	if ((rc = db_partnerships_of(req->db, req->arena, n->id, &ps, &nps)) != E_OK) {
+		json_decref(partnerships);
+		json_decref(m);
+		return rc;
+	}
+	for (size_t k = 0; k < nps; k++)
+		if (strcmp(ps[k].status, "introduced") == 0)
+			json_array_append_new(
+			    partnerships,
+			    json_pack("{s:s, s:s, s:s, s:s}", "swedish", ps[k].swedish_name,
+				      "swedish_url",
+				      arena_printf(req->arena, "/organisations/%lld",
+						   (long long)ps[k].swedish_org_id),
+				      "international", ps[k].international_name, "international_url",
+				      arena_printf(req->arena, "/organisations/%lld",
+						   (long long)ps[k].international_org_id)));
+	json_object_set_new(m, "partnerships", partnerships);
 	json_object_set_new(m, "take_part",
 			    json_pack("{s:b, s:s, s:s}", "interest_open", open, "interest_url",
 				      slug_url(req, "/interest?network=", n->slug),
@@ -491,6 +511,12 @@ enum err networks_show(struct req *req, struct resp *resp)
 	json_object_set_new(v, "can_edit",
 			    json_boolean(policy_allows(req->actor, ACT_NETWORK_MANAGE, 0)));
 	json_object_set_new(v, "edit_url", json_string(edit_url(req, n->id)));
+	json_object_set_new(v, "has_partnerships", json_boolean(json_array_size(partnerships) > 0));
+	bool triage = policy_allows(req->actor, ACT_TRIAGE, n->id);
+	json_object_set_new(v, "can_triage", json_boolean(triage));
+	json_object_set_new(v, "matching_url", json_string(slug_url(req, "/networks/", n->slug)));
+	json_object_set_new(v, "registrations_url",
+			    json_string(slug_url(req, "/admin/registrations?network=", n->slug)));
 	resp->view = v;
 	return E_OK;
 }

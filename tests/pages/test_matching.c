@@ -512,6 +512,24 @@ Test(matching_world, both_sides_agree_then_each_gets_the_others_contact)
 	w_call(&a, "GET", "/introductions/notatoken", NULL, NULL, NULL);
 	cr_expect_eq(a.status, 404);
 	answer_free(&a);
+	/* The public network page shows the introduced partnership; only
+	 * the coordinator gets the links to registrations and matching. */
+	w_call(&a, "GET", "/networks/klimat", NULL, NULL, json_accept);
+	cr_expect_eq(a.status, 200);
+	json_t *net = json_loads(a.body, 0, NULL);
+	json_t *ps0 = json_array_get(json_object_get(net, "partnerships"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(ps0, "swedish")), "Lund", "%s", a.body);
+	cr_expect_str_eq(json_string_value(json_object_get(ps0, "international")), "Arusha");
+	cr_expect_eq(json_array_size(json_object_get(net, "partnerships")), 1, "only the introduced one");
+	json_decref(net);
+	cr_expect_null(strstr(a.body, "@lund.example"));
+	answer_free(&a);
+	w_call(&a, "GET", "/networks/klimat", NULL, NULL, NULL);
+	cr_expect_null(strstr(a.body, "/networks/klimat/matching"));
+	answer_free(&a);
+	w_call(&a, "GET", "/networks/klimat", w_session(WHO_COORDINATOR), NULL, NULL);
+	cr_expect_not_null(strstr(a.body, "/networks/klimat/matching"));
+	answer_free(&a);
 	/* The coordinator sees the answers. */
 	int status;
 	json_t *m = page(WHO_COORDINATOR, NULL, &status);
