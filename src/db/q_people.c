@@ -456,6 +456,8 @@ enum err db_person_forget(struct db *db, int64_t person, const char *email)
 		"DELETE FROM network_members WHERE person_id = $1",
 		"DELETE FROM sessions WHERE person_id = $1",
 		"DELETE FROM api_tokens WHERE person_id = $1",
+		/* What they asked a partner municipality: the request stays, the words go. */
+		"UPDATE contact_requests SET message = '' WHERE requester_id = $1",
 	};
 	static const char *const by_both[] = {
 		"DELETE FROM one_time_links WHERE person_id = $1 OR email = $2",
@@ -468,6 +470,25 @@ enum err db_person_forget(struct db *db, int64_t person, const char *email)
 		if (rc != E_OK)
 			break;
 		db_bind_int(st, 1, person);
+		rc = q_write(st, E_OK);
+	}
+	/* Registrations and declarations they were the contact of keep their
+	 * organisation and state; the contact details go. */
+	static const char *const by_email[] = {
+		"UPDATE interest_registrations SET contact_name = '', contact_email = '', "
+		"contact_phone = NULL, contact_position = NULL, client_addr = NULL "
+		"WHERE lower(contact_email) = lower($1)",
+		"UPDATE declarations SET contact_name = '', contact_email = '', contact_phone = NULL, "
+		"contact_position = NULL, client_addr = NULL WHERE lower(contact_email) = lower($1)",
+	};
+	for (size_t i = 0; rc == E_OK && email != NULL && email[0] != '\0' &&
+			   i < sizeof by_email / sizeof by_email[0];
+	     i++) {
+		struct db_stmt *st;
+		rc = db_prepare(db, by_email[i], &st);
+		if (rc != E_OK)
+			break;
+		db_bind_text(st, 1, email);
 		rc = q_write(st, E_OK);
 	}
 	for (size_t i = 0; rc == E_OK && i < sizeof by_both / sizeof by_both[0]; i++) {

@@ -114,7 +114,9 @@ enum err db_person_mails(struct db *db, struct arena *a, int64_t person, const c
 /*
  * Removes what erasure must not keep besides the person's own row: roles
  * and memberships, sessions, API tokens, single-use links and the mail held
- * for them (by person or address).  The audit log is not touched.
+ * for them (by person or address), the messages of their contact requests,
+ * and the contact details of registrations and declarations of interest
+ * given with their address.  The audit log is not touched.
  */
 enum err db_person_forget(struct db *db, int64_t person, const char *email);
 

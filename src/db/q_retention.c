@@ -55,6 +55,16 @@ enum err db_retention_delete(struct db *db, const char *record_type, const char 
 		{"signin_attempts", "DELETE FROM signin_attempts WHERE at < $1"},
 		{"api_tokens", "DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $1"},
 		{"form_submissions", "DELETE FROM form_submissions WHERE at < $1"},
+		/* Blanked, not deleted: the record of what happened stays. */
+		{"interest_contacts",
+		 "UPDATE interest_registrations SET contact_name = '', contact_email = '', "
+		 "contact_phone = NULL, contact_position = NULL, message = '', client_addr = NULL "
+		 "WHERE status IN ('withdrawn', 'declined') AND updated_at < $1 AND contact_email <> ''"},
+		{"declaration_contacts",
+		 "UPDATE declarations SET contact_name = '', contact_email = '', contact_phone = NULL, "
+		 "contact_position = NULL, client_addr = NULL "
+		 "WHERE status IN ('withdrawn', 'declined', 'archived') AND updated_at < $1 "
+		 "AND contact_email <> ''"},
 	};
 	*deleted = 0;
 	for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {

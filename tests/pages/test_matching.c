@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "accounts_support.h"
+#include "retention.h"
 
 TestSuite(matching, .init = world_setup, .fini = world_teardown, .timeout = 240);
 
@@ -622,4 +623,29 @@ Test(matching_world, the_command_line_matches_a_network_like_the_page)
 	status = run_cli("--network nosuch", out, sizeof out);
 	cr_expect_eq(status, 1);
 	cr_expect_str_eq(out, "natverk: there is no network 'nosuch'\n");
+}
+
+Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest)
+{
+	/* Lena has an account with the address she registered Lund with. */
+	int64_t lena = w_person("Lena@Lund.example", "Lena Lund", "sv");
+	const char *s = w_session(WHO_ADMIN);
+	char path[96];
+	snprintf(path, sizeof path, "/admin/people/%lld/erase", (long long)lena);
+	struct answer a;
+	w_call(&a, "POST", path, s, w_form(s, "confirm=yes"), NULL);
+	cr_expect_lt(a.status, 400, "%d %s", a.status, a.body);
+	answer_free(&a);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM interest_registrations WHERE id = %lld "
+		 "AND contact_email = '' AND contact_name = '' AND status = 'accepted'", (long long)M.lund);
+	cr_expect_eq(count(sql), 1, "the registration stays, the contact goes");
+	/* A declaration withdrawn three years ago loses its contact; a live one keeps it. */
+	snprintf(sql, sizeof sql, "UPDATE declarations SET status = 'withdrawn', "
+		 "updated_at = '2023-01-01T00:00:00Z' WHERE id = %lld", (long long)M.kampala);
+	exec(sql);
+	char err[256];
+	cr_assert_eq(retention_run(W.db, time(NULL), NULL, err, sizeof err), E_OK, "%s", err);
+	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'kato@kampala.example'"), 0);
+	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'amani@arusha.example'"), 1);
 }
