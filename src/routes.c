@@ -10,6 +10,7 @@
 #include "http/static.h"
 #include "pages/common.h"
 #include "pages/countries.h"
+#include "pages/declarations.h"
 #include "pages/networks.h"
 #include "pages/account.h"
 #include "pages/admin.h"
@@ -76,6 +77,33 @@ static const struct route routes[] = {
 	{HTTP_GET, "/admin/networks/{id}/registrations.csv", interest_csv, ROUTE_DB, 0, "interest_csv"},
 	/* end interest */
 	/* declarations (international side) and the partner board: pages/declarations.c */
+	{HTTP_GET, "/declarations/new", declarations_new, ROUTE_DB, 0, "declarations_new"},
+	{HTTP_POST, "/declarations/new", declarations_create, ROUTE_DB, DECL_FORM_MAX_BODY,
+	 "declarations_create"},
+	{HTTP_GET, "/declarations/withdraw/{token}", declarations_withdraw_form, ROUTE_DB, 0,
+	 "declarations_withdraw_form"},
+	{HTTP_POST, "/declarations/withdraw/{token}", declarations_withdraw, ROUTE_DB, 0,
+	 "declarations_withdraw"},
+	{HTTP_GET, "/partners", partners_index, ROUTE_DB, 0, "partners_index"},
+	{HTTP_GET, "/partners/{id}", partners_show, ROUTE_DB, 0, "partners_show"},
+	{HTTP_POST, "/partners/{id}/contact", partners_contact, ROUTE_DB, DECL_FORM_MAX_BODY,
+	 "partners_contact"},
+	{HTTP_GET, "/contact-requests/{token}", contact_requests_show, ROUTE_DB, 0,
+	 "contact_requests_show"},
+	{HTTP_POST, "/contact-requests/{token}", contact_requests_answer, ROUTE_DB, 0,
+	 "contact_requests_answer"},
+	{HTTP_GET, "/admin/declarations", admin_declarations_index, ROUTE_DB, 0,
+	 "admin_declarations_index"},
+	{HTTP_GET, "/admin/declarations/{id}", admin_declarations_show, ROUTE_DB, 0,
+	 "admin_declarations_show"},
+	{HTTP_POST, "/admin/declarations/{id}/status", admin_declarations_status, ROUTE_DB, 0,
+	 "admin_declarations_status"},
+	{HTTP_POST, "/admin/declarations/{id}/network", admin_declarations_network, ROUTE_DB, 0,
+	 "admin_declarations_network"},
+	{HTTP_POST, "/admin/declarations/{id}/notes", admin_declarations_note, ROUTE_DB, DECL_FORM_MAX_BODY,
+	 "admin_declarations_note"},
+	{HTTP_GET, "/admin/networks/{id}/declarations.csv", admin_declarations_csv, ROUTE_DB, 0,
+	 "admin_declarations_csv"},
 	/* end declarations */
 	/* matching: pages/matching.c */
 	{HTTP_GET, "/networks/{slug}/matching", matching_show, ROUTE_DB, 0, "matching_show"},

@@ -105,6 +105,29 @@ static const struct row rows[] = {
 	{"GET", "/admin/networks/%N/registrations.csv", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
 	/* end interest rows */
 	/* declarations rows */
+	{"GET", "/declarations/new", NULL, ALL(200)},
+	/* The honeypot: every role sees the thank-you page and nothing is
+	 * counted, so eleven rows stay under the per-address rate limit. */
+	{"POST", "/declarations/new", "website=spam&contact_name=x", ALL(200)},
+	{"GET", "/declarations/withdraw/notatoken", NULL, ALL(404)},
+	{"POST", "/declarations/withdraw/notatoken", "", ALL(404)},
+	{"GET", "/partners", NULL, ALL(200)},
+	{"GET", "/partners?cluster=nowhere", NULL, ALL(400)},
+	{"GET", "/partners/999999", NULL, ALL(404)},
+	/* Members of an organisation (all Swedish here) pass the policy and
+	 * find no such partner; people without an organisation may not ask. */
+	{"POST", "/partners/999999/contact", "message=hello", {401, 404, 404, 404, 403, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/contact-requests/notatoken", NULL, ALL(404)},
+	{"POST", "/contact-requests/notatoken", "answer=accept", ALL(404)},
+	{"GET", "/admin/declarations", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
+	{"GET", "/admin/declarations/999999", NULL, {302, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/declarations/999999/status", "status=approved&from=received",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/declarations/999999/network", "network_id=%N",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/declarations/999999/notes", "body=note",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"GET", "/admin/networks/%N/declarations.csv", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
 	/* end declarations rows */
 	/* matching rows */
 	{"GET", "/networks/klimat/matching", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
