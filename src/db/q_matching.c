@@ -542,6 +542,27 @@ enum err db_partnership_by_consent(struct db *db, struct arena *a, const char *t
 	return rc;
 }
 
+enum err db_partnership_mark_matched(struct db *db, int64_t partnership, const char *now)
+{
+	static const char *const sql[] = {
+		"UPDATE interest_registrations SET status = 'matched', updated_at = $2, "
+		"version = version + 1 WHERE status = 'accepted' AND id = "
+		"(SELECT registration_id FROM partnerships WHERE id = $1)",
+		"UPDATE declarations SET status = 'matched', updated_at = $2, version = version + 1 "
+		"WHERE status = 'approved' AND id = (SELECT declaration_id FROM partnerships WHERE id = $1)",
+	};
+	enum err rc = E_OK;
+	for (size_t i = 0; rc == E_OK && i < sizeof sql / sizeof sql[0]; i++) {
+		struct db_stmt *st;
+		if ((rc = db_prepare(db, sql[i], &st)) != E_OK)
+			break;
+		db_bind_int(st, 1, partnership);
+		db_bind_text(st, 2, now);
+		rc = q_write(st, E_OK);
+	}
+	return rc;
+}
+
 enum err db_partnership_contacts(struct db *db, struct arena *a, int64_t partnership,
 				 struct mq_contact *swedish, struct mq_contact *international)
 {

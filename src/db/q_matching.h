@@ -140,6 +140,9 @@ enum err db_partnership_answer(struct db *db, int64_t partnership, const char *s
 			       const char *answer, const char *now);
 enum err db_partnership_set_status(struct db *db, int64_t partnership, const char *status,
 				   const char *now);
+/* Marks the registration and the declaration of an introduced partnership
+ * matched. */
+enum err db_partnership_mark_matched(struct db *db, int64_t partnership, const char *now);
 /* The contact of each side of a partnership, from its registration and
  * declaration: name, address and language. */
 struct mq_contact {

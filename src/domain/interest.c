@@ -17,12 +17,14 @@ static const struct {
 	[REG_ACCEPTED] = {"accepted", N_("Accepted into a network")},
 	[REG_DECLINED] = {"declined", N_("Declined")},
 	[REG_WITHDRAWN] = {"withdrawn", N_("Withdrawn")},
+	[REG_MATCHED] = {"matched", N_("Matched with a partner")},
 }, decl_names[DECL__COUNT] = {
 	[DECL_RECEIVED] = {"received", N_("Received")},
 	[DECL_APPROVED] = {"approved", N_("Approved")},
 	[DECL_DECLINED] = {"declined", N_("Declined")},
 	[DECL_WITHDRAWN] = {"withdrawn", N_("Withdrawn")},
 	[DECL_ARCHIVED] = {"archived", N_("Archived")},
+	[DECL_MATCHED] = {"matched", N_("Matched with a partner")},
 }, support_names[SUPPORT__COUNT] = {
 	[SUPPORT_NONE] = {"none", N_("None yet")},
 	[SUPPORT_IN_PREPARATION] = {"in_preparation", N_("In preparation")},
@@ -39,6 +41,7 @@ static const unsigned char reg_moves[REG__COUNT][REG__COUNT] = {
 static const unsigned char decl_moves[DECL__COUNT][DECL__COUNT] = {
 	[DECL_RECEIVED] = {[DECL_APPROVED] = 1, [DECL_DECLINED] = 1, [DECL_WITHDRAWN] = 2},
 	[DECL_APPROVED] = {[DECL_ARCHIVED] = 1, [DECL_WITHDRAWN] = 2},
+	[DECL_MATCHED] = {[DECL_ARCHIVED] = 1},
 };
 
 const struct work_lang work_langs[] = {

@@ -6,10 +6,14 @@
  * staff (submitted may also go straight to accepted or declined); the
  * registrant may withdraw until it is accepted or declined.  A repeated
  * registration reopens a declined or withdrawn one (submitted again).
+ * accepted -> matched when both sides of a proposed partnership agreed to
+ * be introduced (the matching does it, not a person).
  *
  * Declaration: received -> approved (shown on the partner-seeking board
  * when the contact consented) | declined, by staff; approved -> archived
  * by staff; the contact may withdraw until it is declined or archived.
+ * approved -> matched when both sides agreed to be introduced (then off
+ * the board); staff may archive a matched one.
  * Plain C: no I/O.
  */
 #ifndef NATVERK_DOMAIN_INTEREST_H
@@ -29,6 +33,7 @@ enum reg_status {
 	REG_ACCEPTED,
 	REG_DECLINED,
 	REG_WITHDRAWN,
+	REG_MATCHED,
 	REG__COUNT
 };
 
@@ -38,6 +43,7 @@ enum decl_status {
 	DECL_DECLINED,
 	DECL_WITHDRAWN,
 	DECL_ARCHIVED,
+	DECL_MATCHED,
 	DECL__COUNT
 };
 

@@ -28,6 +28,7 @@ static const struct {
 	const char *label;
 } nav_items[] = {
 	{"/networks", N_("Networks")},
+	{"/partners", N_("Partner board")},
 	{"/organisations", N_("Organisations")},
 	{"/countries", N_("Countries")},
 };

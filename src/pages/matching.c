@@ -905,7 +905,9 @@ enum err introduction_answer(struct req *req, struct resp *resp)
 	if (rc == E_OK && status != NULL && strcmp(status, "introduced") == 0) {
 		/* Both agreed: now, and only now, each learns how to reach the other. */
 		struct mq_contact s, d;
-		rc = db_partnership_contacts(req->db, req->arena, p.id, &s, &d);
+		rc = db_partnership_mark_matched(req->db, p.id, pages_now(req));
+		if (rc == E_OK)
+			rc = db_partnership_contacts(req->db, req->arena, p.id, &s, &d);
 		if (rc == E_OK)
 			rc = send_details(req, s.email, s.name, s.lang, s.org, d.org, d.name, d.email);
 		if (rc == E_OK)

@@ -29,12 +29,13 @@ Test(rules, registration_moves)
 {
 	/* Expected: S = staff may, R = registrant may, - = nobody. */
 	static const char *const table[REG__COUNT] = {
-		/* to:  sub dia acc dec wit */
-		[REG_SUBMITTED] = "-SSSR",
-		[REG_IN_DIALOGUE] = "--SSR",
-		[REG_ACCEPTED] = "-----",
-		[REG_DECLINED] = "-----",
-		[REG_WITHDRAWN] = "-----",
+		/* to:  sub dia acc dec wit mat */
+		[REG_SUBMITTED] = "-SSSR-",
+		[REG_IN_DIALOGUE] = "--SSR-",
+		[REG_ACCEPTED] = "------",
+		[REG_DECLINED] = "------",
+		[REG_WITHDRAWN] = "------",
+		[REG_MATCHED] = "------", /* only the matching marks a registration matched */
 	};
 	for (int from = 0; from < REG__COUNT; from++)
 		for (int to = 0; to < REG__COUNT; to++) {
@@ -53,12 +54,13 @@ Test(rules, registration_moves)
 Test(rules, declaration_moves)
 {
 	static const char *const table[DECL__COUNT] = {
-		/* to:  rec app dec wit arc */
-		[DECL_RECEIVED] = "-SSR-",
-		[DECL_APPROVED] = "---RS",
-		[DECL_DECLINED] = "-----",
-		[DECL_WITHDRAWN] = "-----",
-		[DECL_ARCHIVED] = "-----",
+		/* to:  rec app dec wit arc mat */
+		[DECL_RECEIVED] = "-SSR--",
+		[DECL_APPROVED] = "---RS-",
+		[DECL_DECLINED] = "------",
+		[DECL_WITHDRAWN] = "------",
+		[DECL_ARCHIVED] = "------",
+		[DECL_MATCHED] = "----S-",
 	};
 	for (int from = 0; from < DECL__COUNT; from++)
 		for (int to = 0; to < DECL__COUNT; to++) {
@@ -69,6 +71,7 @@ Test(rules, declaration_moves)
 	cr_expect(declaration_public(DECL_APPROVED, true));
 	cr_expect_not(declaration_public(DECL_APPROVED, false), "never without consent");
 	cr_expect_not(declaration_public(DECL_RECEIVED, true), "never before approval");
+	cr_expect_not(declaration_public(DECL_MATCHED, true), "off the board once matched");
 	enum political_support s;
 	cr_expect(support_parse("in_preparation", &s) && s == SUPPORT_IN_PREPARATION);
 	cr_expect_not(support_parse("maybe", &s));

@@ -499,6 +499,13 @@ Test(matching_world, both_sides_agree_then_each_gets_the_others_contact)
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'introduced'"), 0);
 	cr_expect_eq(answer_link(in_link, "accepted"), 200);
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'introduced'"), 1);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM interest_registrations WHERE id = %lld AND status = 'matched'",
+		 (long long)M.lund);
+	cr_expect_eq(count(sql), 1, "the registration is matched");
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM declarations WHERE id = %lld AND status = 'matched'",
+		 (long long)M.arusha);
+	cr_expect_eq(count(sql), 1, "the declaration is matched, off the board");
 	char *done = mail_to("introduction_done", "lena@lund.example");
 	cr_assert_not_null(done);
 	cr_expect_not_null(strstr(done, "amani@arusha.example"), "%s", done);
