@@ -27,7 +27,7 @@ run:
 	@$(MAKE) --no-print-directory build
 	NATVERK_DB=$(DB) $(BUILD)/natverk migrate
 	NATVERK_DB=$(DB) $(BUILD)/natverk import
-	NATVERK_DB=$(DB) NATVERK_LISTEN=$${NATVERK_LISTEN:-127.0.0.1:8080} $(BUILD)/natverk serve
+	NATVERK_DB=$(DB) NATVERK_LISTEN=$${NATVERK_LISTEN:-127.0.0.1:8080} $(BUILD)/natverk serve $(if $(DEMO),--demo)
 
 check:
 	@scripts/deps.sh check

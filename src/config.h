@@ -19,6 +19,7 @@ struct config {
 	const char *base_url;	/* NATVERK_BASE_URL: public URL, e.g. https://natverk.example */
 	int threads;		/* NATVERK_THREADS: worker threads, default one per CPU (min 2) */
 	bool access_log;	/* NATVERK_ACCESS_LOG: 0 turns the access log off */
+	bool demo;		/* serve --demo: load the demo network first */
 	int listen_fd;		/* socket already bound by the caller, or -1 */
 	int listen_port;	/* the port it is bound to */
 	char base_url_buf[256]; /* base_url derived from the bound address when not set */

@@ -30,6 +30,7 @@
 #include "mail/mail.h"
 #include "mail/smtp.h"
 #include "maintenance.h"
+#include "demo.h"
 #include "match_cli.h"
 #include "routes.h"
 #include "util/jsonmem.h"
@@ -91,6 +92,8 @@ static const char usage_serve[] =
 	"  --threads N         worker threads (NATVERK_THREADS)\n"
 	"  --base-url URL      public URL of the site (NATVERK_BASE_URL)\n"
 	"  --no-access-log     do not write the access log\n"
+	"  --demo              first load a demo network to explore (once; needs the\n"
+	"                      reference data from natverk import)\n"
 	"  -h, --help          print this help\n";
 
 static const char usage_migrate[] =
@@ -128,7 +131,16 @@ static int fail(const char *fmt, ...)
 	return EXIT_FAILURE;
 }
 
-enum opt { OPT_DB = 1000, OPT_LISTEN, OPT_ROOT, OPT_THREADS, OPT_BASE_URL, OPT_NO_LOG, OPT_STATUS };
+enum opt {
+	OPT_DB = 1000,
+	OPT_LISTEN,
+	OPT_ROOT,
+	OPT_THREADS,
+	OPT_BASE_URL,
+	OPT_NO_LOG,
+	OPT_STATUS,
+	OPT_DEMO
+};
 
 /* Parses the flags common to the commands into cfg; returns -1 to go on,
  * or an exit status. */
@@ -143,6 +155,7 @@ static int parse_flags(int argc, char **argv, struct config *cfg, const char *us
 		{"base-url", required_argument, NULL, OPT_BASE_URL},
 		{"no-access-log", no_argument, NULL, OPT_NO_LOG},
 		{"status", no_argument, NULL, OPT_STATUS},
+		{"demo", no_argument, NULL, OPT_DEMO},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -165,6 +178,7 @@ static int parse_flags(int argc, char **argv, struct config *cfg, const char *us
 		case OPT_THREADS:
 		case OPT_BASE_URL:
 		case OPT_NO_LOG:
+		case OPT_DEMO:
 			if (!serve)
 				goto bad;
 			if (c == OPT_LISTEN)
@@ -173,6 +187,8 @@ static int parse_flags(int argc, char **argv, struct config *cfg, const char *us
 				cfg->base_url = optarg;
 			else if (c == OPT_NO_LOG)
 				cfg->access_log = false;
+			else if (c == OPT_DEMO)
+				cfg->demo = true;
 			else if (!str_to_i64(optarg, 1, CONFIG_MAX_THREADS, &n))
 				return fail("--threads must be a number from 1 to %d", CONFIG_MAX_THREADS),
 				       EXIT_USAGE;
@@ -324,6 +340,15 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
 	if (r >= 0) {
 		db_close(db);
 		return r;
+	}
+	if (cfg->demo) {
+		bool loaded;
+		if (demo_load(db, &loaded, err, sizeof err) != E_OK) {
+			db_close(db);
+			return fail("demo: %s", err);
+		}
+		printf("%s\n", loaded ? "demo network loaded: /networks/demo-climate"
+				      : "demo network already there: /networks/demo-climate");
 	}
 
 	/* Worker threads inherit this mask, so only sigwait below sees the signals. */

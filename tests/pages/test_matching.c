@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "accounts_support.h"
+#include "demo.h"
 #include "retention.h"
 
 TestSuite(matching, .init = world_setup, .fini = world_teardown, .timeout = 240);
@@ -655,4 +656,29 @@ Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest
 	cr_assert_eq(retention_run(W.db, time(NULL), NULL, err, sizeof err), E_OK, "%s", err);
 	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'kato@kampala.example'"), 0);
 	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'amani@arusha.example'"), 1);
+}
+
+Test(matching, the_demo_network_loads_once_and_can_be_matched)
+{
+	bool loaded;
+	char err[256];
+	cr_assert_eq(demo_load(W.db, &loaded, err, sizeof err), E_OK, "%s", err);
+	cr_expect(loaded);
+	cr_assert_eq(demo_load(W.db, &loaded, err, sizeof err), E_OK, "%s", err);
+	cr_expect_not(loaded, "a second time changes nothing");
+	cr_expect_eq(count("SELECT COUNT(*) FROM networks WHERE slug = 'demo-climate'"), 1);
+	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE status = 'approved'"), 6);
+	cr_expect_eq(count("SELECT COUNT(*) FROM audit_log WHERE action = 'demo.load'"), 1);
+	char out[8192];
+	cr_assert_eq(run_cli("--network demo-climate --json", out, sizeof out), 0, "%s", out);
+	json_t *j = json_loads(out, 0, NULL);
+	cr_expect_eq(json_array_size(json_object_get(j, "pairs")), 6, "%s", out);
+	json_decref(j);
+	/* The partner board shows the six, without an address. */
+	struct answer a;
+	w_call(&a, "GET", "/partners", NULL, NULL, json_accept);
+	cr_expect_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, "Kisumu"));
+	cr_expect_null(strstr(a.body, "@example.org"));
+	answer_free(&a);
 }
