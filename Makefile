@@ -37,6 +37,7 @@ check:
 bench:
 	@scripts/deps.sh bench
 	@scripts/bench.sh
+	@bench/match.sh build-release
 
 po:
 	scripts/update-po.sh
