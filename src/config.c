@@ -25,6 +25,7 @@ enum err config_from_env(struct config *cfg, char *err, size_t errlen)
 	cfg->root = env_or("NATVERK_ROOT", NATVERK_SOURCE_ROOT);
 	cfg->localedir = env_or("NATVERK_LOCALEDIR", NATVERK_LOCALEDIR);
 	cfg->base_url = env_or("NATVERK_BASE_URL", NULL);
+	cfg->trusted_proxies = env_or("NATVERK_TRUSTED_PROXIES", NULL);
 	cfg->listen_fd = -1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg->threads = ncpu < 2 ? 2 : (int)(ncpu > CONFIG_MAX_THREADS ? CONFIG_MAX_THREADS : ncpu);

@@ -20,6 +20,8 @@ struct config {
 	int threads;		/* NATVERK_THREADS: worker threads, default one per CPU (min 2) */
 	bool access_log;	/* NATVERK_ACCESS_LOG: 0 turns the access log off */
 	bool demo;		/* serve --demo: load the demo network first */
+	const char *trusted_proxies; /* NATVERK_TRUSTED_PROXIES: comma-separated peer addresses
+					whose X-Forwarded-For names the client, or NULL */
 	int listen_fd;		/* socket already bound by the caller, or -1 */
 	int listen_port;	/* the port it is bound to */
 	char base_url_buf[256]; /* base_url derived from the bound address when not set */

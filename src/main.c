@@ -73,6 +73,8 @@ static const char usage_main[] =
 	"  NATVERK_ACCESS_LOG  0 or off to turn the access log off\n"
 	"  NATVERK_ISO_CODES   iso-codes country file for import\n"
 	"                      (default /usr/share/iso-codes/json/iso_3166-1.json)\n"
+	"  NATVERK_TRUSTED_PROXIES  reverse proxies (comma-separated addresses) whose\n"
+	"                      X-Forwarded-For gives the client address\n"
 	"  NATVERK_SMTP_URL    mail relay, smtp:// or smtps://user:password@host:port\n"
 	"                      (default: none, mail is appended to NATVERK_MAIL_FILE)\n"
 	"  NATVERK_MAIL_FILE   where mail goes without a relay (default: mail.out next\n"

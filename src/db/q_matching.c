@@ -13,7 +13,9 @@
  * one it asked for. */
 #define REG_NETWORK "COALESCE(r.assigned_network_id, r.network_id)"
 
-/* Parties already proposed or introduced to a partner are out of matching. */
+/* Parties already proposed or introduced to a partner are out of matching,
+ * and so are those whose contact was erased: nobody could agree to an
+ * introduction. */
 #define NO_LIVE_PARTNER(column, alias)                                                   \
 	"NOT EXISTS (SELECT 1 FROM partnerships lp WHERE lp." column " = " alias ".id "  \
 	"AND lp.status IN ('proposed', 'introduced'))"
@@ -26,7 +28,8 @@ enum err db_match_swedish(struct db *db, struct arena *a, int64_t network, struc
 		"r.partner_in_mind, r.contact_email, r.contact_name, r.lang "
 		"FROM interest_registrations r JOIN organisations o ON o.id = r.organisation_id "
 		"JOIN networks nw ON nw.id = $1 "
-		"WHERE r.status = 'accepted' AND " REG_NETWORK " = $1 AND " NO_LIVE_PARTNER("registration_id", "r")
+		"WHERE r.status = 'accepted' AND r.contact_email <> '' AND " REG_NETWORK
+		" = $1 AND " NO_LIVE_PARTNER("registration_id", "r")
 		" ORDER BY o.sort_key, r.id";
 	static const char *const countries_sql =
 		"SELECT c.registration_id, c.country_iso2 FROM interest_countries c "
@@ -87,7 +90,7 @@ enum err db_match_swedish(struct db *db, struct arena *a, int64_t network, struc
 }
 
 /* The declarations of the network: approved and placed there by staff. */
-#define DECL_OF_NETWORK "d.status = 'approved' AND d.assigned_network_id = $1"
+#define DECL_OF_NETWORK "d.status = 'approved' AND d.assigned_network_id = $1 AND d.contact_email <> ''"
 
 enum err db_match_intl(struct db *db, struct arena *a, int64_t network, struct mq_intl **rows,
 		       size_t *n)
@@ -540,6 +543,16 @@ enum err db_partnership_by_consent(struct db *db, struct arena *a, const char *t
 	}
 	db_done(st);
 	return rc;
+}
+
+enum err db_partnership_lock(struct db *db, int64_t partnership)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(db, "UPDATE partnerships SET version = version + 1 WHERE id = $1", &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, partnership);
+	return q_write(st, E_NOTFOUND);
 }
 
 enum err db_partnership_mark_matched(struct db *db, int64_t partnership, const char *now)

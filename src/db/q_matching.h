@@ -135,6 +135,9 @@ enum err db_partnership_consent_insert(struct db *db, int64_t partnership, const
 enum err db_partnership_by_consent(struct db *db, struct arena *a, const char *token_hash,
 				   struct mq_partnership *out, const char **side,
 				   const char **answer);
+/* Locks the partnership's row until the transaction ends (bumps its
+ * version). */
+enum err db_partnership_lock(struct db *db, int64_t partnership);
 /* Records a side's answer once: E_CONFLICT when it answered already. */
 enum err db_partnership_answer(struct db *db, int64_t partnership, const char *side,
 			       const char *answer, const char *now);

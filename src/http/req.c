@@ -7,12 +7,14 @@
  */
 #include "http/req.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http/form.h"
 #include "http/multipart.h"
+#include "http/router.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -287,4 +289,67 @@ struct req *req_new_test(const char *method, const char *target, const char *con
 		abort();
 	}
 	return r;
+}
+
+/* Whether addr is one of the comma-separated addresses of list. */
+static bool in_list(const char *list, const char *addr, size_t len)
+{
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		p += strspn(p, " ,");
+		size_t n = strcspn(p, " ,");
+		if (n > 0 && n == len && strncmp(p, addr, len) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * The client behind a trusted reverse proxy: the right-most address of
+ * X-Forwarded-For that is not itself a trusted proxy (the left-most ones
+ * are whatever the client claimed).  NULL when there is none.
+ */
+static const char *forwarded_for(struct req *r, const char *trusted)
+{
+	const char *xff = req_header(r, "x-forwarded-for");
+	if (xff == NULL)
+		return NULL;
+	const char *end = xff + strlen(xff);
+	while (end > xff) {
+		const char *start = end;
+		while (start > xff && start[-1] != ',')
+			start--;
+		const char *a = start, *b = end;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a && (size_t)(b - a) < INET6_ADDRSTRLEN && !in_list(trusted, a, (size_t)(b - a)))
+			return arena_strndup(r->arena, a, (size_t)(b - a));
+		end = start > xff ? start - 1 : xff;
+	}
+	return NULL;
+}
+
+const char *req_client_behind_proxy(struct req *r, const char *peer, const char *trusted)
+{
+	if (trusted != NULL && in_list(trusted, peer, strlen(peer))) {
+		const char *client = forwarded_for(r, trusted);
+		if (client != NULL)
+			return client;
+	}
+	return arena_strdup(r->arena, peer);
+}
+
+const char *req_log_path(const struct req *r, size_t *len)
+{
+	for (size_t i = 0; r->route != NULL && i < r->nparams; i++)
+		if (strcmp(r->param_names[i], "token") == 0) {
+			*len = strlen(r->route->pattern);
+			return r->route->pattern;
+		}
+	const char *t = r->target != NULL ? r->target : "-";
+	size_t n = strcspn(t, "?");
+	*len = n > 512 ? 512 : n;
+	return t;
 }

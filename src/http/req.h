@@ -97,6 +97,23 @@ const char *kvlist_get(const struct kvlist *l, const char *name);
 const char *req_query(const struct req *r, const char *name);
 const char *req_form(const struct req *r, const char *name);
 const char *req_header(const struct req *r, const char *name);
+
+/*
+ * The path to write in a log, without the query string: for a route with a
+ * {token} parameter (a secret link) its pattern, e.g.
+ * "/introductions/{token}", since anyone reading the log could use the
+ * link.  At most 512 bytes; *len receives the length.
+ */
+const char *req_log_path(const struct req *r, size_t *len);
+
+/*
+ * The client's address: peer itself, unless peer is one of the trusted
+ * reverse proxies (comma-separated addresses; NULL for none), then the
+ * right-most address of X-Forwarded-For that is not a trusted proxy (the
+ * left-most ones are whatever the client claimed), or peer when there is
+ * none.  In r's arena.
+ */
+const char *req_client_behind_proxy(struct req *r, const char *peer, const char *trusted);
 const char *req_cookie(const struct req *r, const char *name);
 const char *req_param(const struct req *r, const char *name);
 

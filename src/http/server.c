@@ -125,7 +125,7 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	return MHD_YES;
 }
 
-static void client_address(struct MHD_Connection *conn, struct req *r)
+static void client_address(struct MHD_Connection *conn, struct req *r, const char *trusted)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -140,7 +140,7 @@ static void client_address(struct MHD_Connection *conn, struct req *r)
 				  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host,
 				  sizeof host);
 	}
-	r->client_addr = arena_strdup(r->arena, host);
+	r->client_addr = req_client_behind_proxy(r, host, trusted);
 }
 
 /* Marks an early answer (error before the handler) to be queued next. */
@@ -163,8 +163,8 @@ static void begin(struct exchange *ex, struct MHD_Connection *conn, const char *
 	r->now = (int64_t)time(NULL);
 	r->request_id = arena_printf(r->arena, "%s-%06llx", srv->id_prefix,
 				     (unsigned long long)atomic_fetch_add(&srv->next_id, 1));
-	client_address(conn, r);
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_header, r);
+	client_address(conn, r, srv->cfg->trusted_proxies);
 
 	const char *why = NULL;
 	enum err rc = req_parse_head(r, &why);
@@ -307,10 +307,12 @@ static void access_log(struct exchange *ex, double seconds)
 		   r->request_id != NULL ? r->request_id : "-");
 	const char *m = r->method_name != NULL ? r->method_name : "-";
 	str_json_quote(&b, m, strlen(m));
-	/* The path only: query strings can hold search terms and tokens. */
-	size_t plen = strcspn(r->target, "?");
+	/* The path only (query strings can hold search terms), and never a
+	 * secret link's token. */
+	size_t plen;
+	const char *path = req_log_path(r, &plen);
 	buf_puts(&b, ",\"path\":");
-	str_json_quote(&b, r->target, plen > 512 ? 512 : plen);
+	str_json_quote(&b, path, plen);
 	buf_printf(&b, ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"route\":\"%s\",\"ip\":\"%s\"}",
 		   ex->status, ex->bytes, seconds * 1000.0,
 		   r->route != NULL ? r->route->name : "-",

@@ -243,9 +243,12 @@ static void render_error(struct req *req, struct resp *resp)
 	enum err e = resp->error;
 	resp->status = err_http_status(e);
 	const char *message = resp->error_message != NULL ? resp->error_message : default_message(e);
-	if (resp->status >= 500)
-		log_error("request %s: %s %s failed: %s", req->request_id, req->method_name,
-			  req->path != NULL ? req->path : "-", err_str(e));
+	if (resp->status >= 500) {
+		size_t n;
+		const char *path = req_log_path(req, &n);
+		log_error("request %s: %s %.*s failed: %s", req->request_id, req->method_name,
+			  (int)n, path, err_str(e));
+	}
 	if (req->wants_json) {
 		json_t *obj = json_pack("{s:s, s:s}", "code", err_code(e), "message", message);
 		if (resp->error_fields != NULL)
@@ -431,8 +434,10 @@ void pages_handle(struct req *req, struct resp *resp)
 	}
 	i18n_use(req->lang);
 	if (rc == E_OK && !csrf_ok(req)) {
-		log_info("request %s: CSRF token missing or wrong on %s %s", req->request_id,
-			 req->method_name, req->path);
+		size_t n;
+		const char *path = req_log_path(req, &n);
+		log_info("request %s: CSRF token missing or wrong on %s %.*s", req->request_id,
+			 req->method_name, (int)n, path);
 		resp->error_page = "errors/csrf";
 		rc = resp_error(resp, E_FORBIDDEN,
 				_("This form has expired or was sent from another site, so nothing "
@@ -560,6 +565,11 @@ const char *pages_base_url(const struct req *req)
 enum err pages_mail(struct req *req, const char *kind, const char *template, const char *to,
 		    int64_t person_id, const char *lang, json_t *data)
 {
+	if (to == NULL || to[0] == '\0') {
+		/* Erasure or retention blanked the address: nobody to tell. */
+		log_info("request %s: no address for %s mail, not sent", req->request_id, kind);
+		return E_OK;
+	}
 	struct buf text;
 	buf_init(&text, 256 * 1024);
 	char err[256] = "";
@@ -621,16 +631,24 @@ enum err pages_public_form(struct req *req, struct resp *resp, const char *form,
 	}
 	char since[TIMEFMT_LEN];
 	timefmt_iso((time_t)req->now - 3600, since);
-	int64_t n = 0;
-	enum err rc = db_form_submissions_since(req->db, form, req->client_addr, since, &n);
-	if (rc == E_OK && n >= PUBLIC_FORM_MAX_PER_HOUR) {
+	const char *attempt = arena_printf(req->arena, "%s.attempt", form);
+	int64_t stored = 0, tried = 0;
+	enum err rc = db_form_submissions_since(req->db, form, req->client_addr, since, &stored);
+	if (rc == E_OK)
+		rc = db_form_submissions_since(req->db, attempt, req->client_addr, since, &tried);
+	if (rc == E_OK && (stored >= PUBLIC_FORM_MAX_PER_HOUR || tried >= PUBLIC_FORM_MAX_ATTEMPTS)) {
 		resp_header(resp, "Retry-After", "3600");
 		return resp_error(resp, E_THROTTLED,
 				  _("This form has been sent from your address many times in the last hour. Please try again later."));
 	}
 	if (rc == E_OK)
-		rc = db_form_submission(req->db, form, req->client_addr, pages_now(req));
+		rc = db_form_submission(req->db, attempt, req->client_addr, pages_now(req));
 	return rc;
+}
+
+enum err pages_public_form_done(struct req *req, const char *form)
+{
+	return db_form_submission(req->db, form, req->client_addr, pages_now(req));
 }
 
 void pages_csv(struct req *req, struct resp *resp, const char *filename)

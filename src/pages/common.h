@@ -97,22 +97,31 @@ const char *pages_base_url(const struct req *req);
 /*
  * Renders the plain-text mail template (first line: the subject; after a
  * blank line: the body) in lang with data (base_url is added; data is
- * borrowed) and queues it for to, inside the caller's transaction.
+ * borrowed) and queues it for to, inside the caller's transaction.  An
+ * empty or NULL address (blanked by erasure or retention) sends nothing
+ * and is not an error.
  */
 enum err pages_mail(struct req *req, const char *kind, const char *template, const char *to,
 		    int64_t person_id, const char *lang, json_t *data);
 
 #define PUBLIC_FORM_HONEYPOT "website"   /* the hidden field robots fill in */
-#define PUBLIC_FORM_MAX_PER_HOUR 10	   /* submissions per form and client address */
+#define PUBLIC_FORM_MAX_PER_HOUR 10	   /* stored submissions per form and client address */
+#define PUBLIC_FORM_MAX_ATTEMPTS 60	   /* attempts, valid or not, per form and address */
 
 /*
  * The guard of a public form (no sign-in needed), called on POST before
  * anything else: a filled honeypot field sets *bot (answer as if all went
- * well and store nothing); more than PUBLIC_FORM_MAX_PER_HOUR submissions
- * from the client address in the last hour answer 429 (the error is set;
- * return it).  Otherwise the submission is counted and E_OK returned.
+ * well and store nothing); PUBLIC_FORM_MAX_PER_HOUR stored submissions or
+ * PUBLIC_FORM_MAX_ATTEMPTS attempts from the client address in the last
+ * hour answer 429 (the error is set; return it).  Otherwise the attempt is
+ * counted and E_OK returned.  Someone correcting a form a few times is not
+ * stopped; the client address is the one behind a trusted proxy
+ * (NATVERK_TRUSTED_PROXIES).
  */
 enum err pages_public_form(struct req *req, struct resp *resp, const char *form, bool *bot);
+
+/* Counts a stored submission of a public form, in the caller's transaction. */
+enum err pages_public_form_done(struct req *req, const char *form);
 
 /* Makes resp a CSV download named filename (the caller writes the body
  * with csv_write_field). */

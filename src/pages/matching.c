@@ -71,9 +71,9 @@ static const char *mode_label(const char *mode)
 					   : _("optimal (highest total score)");
 }
 
-static const char *score_text(struct arena *a, double v)
+static const char *score_text(struct req *req, double v)
 {
-	return arena_printf(a, "%.1f", v);
+	return fmt_decimal(req->arena, req->lang, v, 1);
 }
 
 /* A proposal: the solver's answer, or the stable one from rankings. */
@@ -280,7 +280,7 @@ static json_t *proposal_json(struct req *req, const struct matchmaker *m, const 
 					      (json_int_t)m->cols[j]->declaration_id, "swedish",
 					      m->rows[i].name, "international", m->cols[j]->name, "score",
 					      m->scores[i * m->ncols + (size_t)j], "score_text",
-					      score_text(req->arena, m->scores[i * m->ncols + (size_t)j]),
+					      score_text(req, m->scores[i * m->ncols + (size_t)j]),
 					      "locked", constraint_of(m, i, (size_t)j) == 'l');
 			if (with_reasons)
 				json_object_set_new(o, "reasons", reasons(req, m, i, (size_t)j, themes, nthemes));
@@ -303,7 +303,7 @@ static json_t *proposal_json(struct req *req, const struct matchmaker *m, const 
 	bool has_unmatched = json_array_size(unmatched) > 0;
 	return json_pack("{s:s, s:f, s:s, s:o, s:o, s:b, s:o, s:o, s:b, s:b}", "mode",
 			 p->is_stable ? "stable" : "optimal", "total", p->total, "total_text",
-			 score_text(req->arena, p->total), "pairs", pairs, "unmatched", unmatched,
+			 score_text(req, p->total), "pairs", pairs, "unmatched", unmatched,
 			 "has_unmatched", has_unmatched, "conflicts", conflicts, "blocking", blocking,
 			 "has_conflicts", json_array_size(conflicts) > 0, "has_blocking",
 			 json_array_size(blocking) > 0);
@@ -380,7 +380,7 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 			char c = constraint_of(&m, i, j);
 			json_array_append_new(
 				cells, json_pack("{s:s, s:i, s:b, s:b, s:b, s:I, s:I, s:i, s:i}", "score",
-						 score_text(req->arena, v), "level",
+						 score_text(req, v), "level",
 						 best > 0 ? (int)fmin(4, floor(5 * v / best)) : 0,
 						 "locked", c == 'l', "forbidden", c == 'f', "proposed",
 						 p.col_of_row != NULL && p.col_of_row[i] == (int)j,
@@ -417,7 +417,7 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 						    (json_int_t)runs[k].id, "run_at", runs[k].run_at, "run_by",
 						    pages_str(runs[k].run_by_name), "mode", runs[k].mode,
 						    "mode_label", mode_label(runs[k].mode),
-						    "total_text", score_text(req->arena, runs[k].total),
+						    "total_text", score_text(req, runs[k].total),
 						    "confirmed_at", pages_str(runs[k].confirmed_at), "confirm_url",
 						    arena_printf(req->arena, "/networks/%s/matching/runs/%lld/confirm",
 								 n.slug, (long long)runs[k].id)));
@@ -494,7 +494,7 @@ static enum err back(struct req *req, struct resp *resp, const struct net *n)
  * POST /networks/{slug}/matching/settings
  * Triage (CSRF).  Form: one number 0..100 per criterion (topic, country,
  * population, language, preference, contact), cap (empty or 1..100).  303
- * back; 400 naming a bad field.
+ * back; 422, the page again with the bad fields marked.
  */
 enum err matching_settings(struct req *req, struct resp *resp)
 {
@@ -506,6 +506,12 @@ enum err matching_settings(struct req *req, struct resp *resp)
 	for (int c = 0; c < SCORE__COUNT; c++) {
 		const char *code = score_criterion_code(c);
 		const char *v = req_form(req, code);
+		if (v != NULL && strchr(v, ',') != NULL) {
+			/* "1,5" as a Swedish user writes it. */
+			char *dot = arena_strdup(req->arena, v);
+			*strchr(dot, ',') = '.';
+			v = dot;
+		}
 		char *end = NULL;
 		double d = v != NULL ? strtod(v, &end) : -1;
 		if (v == NULL || end == v || *end != '\0' || !(d >= 0 && d <= 100))
@@ -563,7 +569,7 @@ static void read_pair(struct req *req, const struct matchmaker *m, int64_t *reg,
 /*
  * POST /networks/{slug}/matching/pair
  * Triage (CSRF).  Form: registration_id, declaration_id, action (lock,
- * forbid, clear).  303 back; 400 for a pair outside the network.
+ * forbid, clear).  303 back; 422, the page again, for a pair outside the network.
  */
 enum err matching_pair(struct req *req, struct resp *resp)
 {
@@ -608,7 +614,7 @@ enum err matching_pair(struct req *req, struct resp *resp)
  * POST /networks/{slug}/matching/rank
  * Triage (CSRF).  Form: side (swedish, international), registration_id,
  * declaration_id, rank (0 clears; 1 = first choice).  Records a ranking a
- * side gave.  303 back; 400 for bad values.
+ * side gave.  303 back; 422, the page again, for bad values.
  */
 enum err matching_rank(struct req *req, struct resp *resp)
 {
@@ -761,7 +767,8 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 	{
 		int i = mm_row_of(&m, json_integer_value(json_object_get(pr, "registration_id")));
 		int j = mm_col_of(&m, json_integer_value(json_object_get(pr, "declaration_id")));
-		if (i < 0 || j < 0) {
+		/* A party gone, or a pair forbidden (or declined) since the run. */
+		if (i < 0 || j < 0 || constraint_of(&m, (size_t)i, (size_t)j) == 'f') {
 			json_decref(result);
 			return resp_error(resp, E_CONFLICT,
 					  _("The candidates changed since this run. Save a new proposal and confirm that."));
@@ -812,6 +819,20 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 	return rc != E_OK ? rc : back(req, resp, &n);
 }
 
+/* The answer page's model: who proposes whom, and the form. */
+static json_t *introduction_model(struct req *req, struct resp *resp, const struct mq_partnership *p,
+				  const char *side)
+{
+	bool swedish = strcmp(side, "swedish") == 0;
+	const char *network = strcmp(req->lang, "en") == 0 ? p->network_en : p->network_sv;
+	json_t *m = json_pack("{s:s, s:s, s:s, s:s}", "own",
+			      swedish ? p->swedish_name : p->international_name, "other",
+			      swedish ? p->international_name : p->swedish_name, "network",
+			      network != NULL ? network : "", "csrf", pages_csrf(req, resp));
+	pages_form_ok(m);
+	return m;
+}
+
 /* The partnership and side of a consent link; on a problem fills resp. */
 static enum err load_consent(struct req *req, struct resp *resp, struct mq_partnership *p,
 			     const char **side, const char **answer, bool *usable)
@@ -847,12 +868,7 @@ enum err introduction_form(struct req *req, struct resp *resp)
 	enum err rc = load_consent(req, resp, &p, &side, &answer, &usable);
 	if (rc != E_OK || !usable)
 		return rc;
-	bool swedish = strcmp(side, "swedish") == 0;
-	const char *network = strcmp(req->lang, "en") == 0 ? p.network_en : p.network_sv;
-	resp_page(resp, "matching/introduction",
-		  json_pack("{s:s, s:s, s:s, s:s}", "own", swedish ? p.swedish_name : p.international_name,
-			    "other", swedish ? p.international_name : p.swedish_name, "network",
-			    network != NULL ? network : "", "csrf", pages_csrf(req, resp)));
+	resp_page(resp, "matching/introduction", introduction_model(req, resp, &p, side));
 	resp->no_store = true;
 	return E_OK;
 }
@@ -875,7 +891,7 @@ static enum err send_details(struct req *req, const char *to, const char *name, 
  * the side's answer once; when both sides accepted, the partnership is
  * introduced and each side is mailed the other's contact details; a
  * decline ends the proposal.  200 with a confirmation; 404/410 for
- * unknown or answered links; 400 for a bad answer.
+ * unknown or answered links; 422 with the form again for a bad answer.
  */
 enum err introduction_answer(struct req *req, struct resp *resp)
 {
@@ -886,15 +902,27 @@ enum err introduction_answer(struct req *req, struct resp *resp)
 	if (rc != E_OK || !usable)
 		return rc;
 	const char *given = req_form(req, "answer");
-	if (given == NULL || (strcmp(given, "accepted") != 0 && strcmp(given, "declined") != 0)) {
-		resp_field_error(resp, "answer", _("must be accepted or declined"));
-		return E_INVALID;
-	}
-	bool swedish = strcmp(side, "swedish") == 0;
-	const char *other_answer = swedish ? p.international_answer : p.swedish_answer;
+	if (given == NULL || (strcmp(given, "accepted") != 0 && strcmp(given, "declined") != 0))
+		return pages_form_invalid(req, resp, "matching/introduction",
+					  introduction_model(req, resp, &p, side),
+					  json_pack("{s:s}", "answer",
+						    _("Choose whether you agree to be introduced.")));
 	if ((rc = account_begin(req)) != E_OK)
 		return rc;
-	rc = db_partnership_answer(req->db, p.id, side, given, pages_now(req));
+	/* Both sides may answer at the same moment: lock the partnership,
+	 * then read both answers again, so that the second answer always sees
+	 * the first. */
+	char hash[TOKEN_HASH_LEN + 1];
+	token_hash(req_param(req, "token"), hash);
+	rc = db_partnership_lock(req->db, p.id);
+	if (rc == E_OK)
+		rc = db_partnership_by_consent(req->db, req->arena, hash, &p, &side, &answer);
+	if (rc == E_OK && answer != NULL)
+		rc = E_CONFLICT;
+	bool swedish = rc == E_OK && strcmp(side, "swedish") == 0;
+	const char *other_answer = swedish ? p.international_answer : p.swedish_answer;
+	if (rc == E_OK)
+		rc = db_partnership_answer(req->db, p.id, side, given, pages_now(req));
 	const char *status = NULL;
 	if (rc == E_OK && strcmp(given, "declined") == 0)
 		status = "declined";

@@ -516,7 +516,8 @@ enum err networks_show(struct req *req, struct resp *resp)
 	json_object_set_new(v, "can_triage", json_boolean(triage));
 	json_object_set_new(v, "matching_url", json_string(slug_url(req, "/networks/", n->slug)));
 	json_object_set_new(v, "registrations_url",
-			    json_string(slug_url(req, "/admin/registrations?network=", n->slug)));
+			    json_string(arena_printf(req->arena, "/admin/registrations?network=%lld",
+						     (long long)n->id)));
 	resp->view = v;
 	return E_OK;
 }

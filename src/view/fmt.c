@@ -40,6 +40,30 @@ const char *fmt_int(struct arena *a, const char *lang, int64_t v)
 	return arena_strndup(a, out, o);
 }
 
+const char *fmt_decimal(struct arena *a, const char *lang, double v, int decimals)
+{
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 6)
+		decimals = 6;
+	int64_t scale = 1;
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	/* Integer arithmetic from here: no locale, no "-0,0". */
+	double r = v * (double)scale;
+	if (!(r > -9.0e15 && r < 9.0e15))
+		return arena_strdup(a, "?");
+	int64_t n = (int64_t)(r < 0 ? r - 0.5 : r + 0.5);
+	bool neg = n < 0;
+	uint64_t u = neg ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+	const char *whole = fmt_int(a, lang, (int64_t)(u / (uint64_t)scale));
+	if (decimals == 0)
+		return neg && u != 0 ? arena_printf(a, "-%s", whole) : whole;
+	return arena_printf(a, "%s%s%s%0*llu", neg && u != 0 ? "-" : "", whole,
+			    strcmp(lang, "en") == 0 ? "." : ",", decimals,
+			    (unsigned long long)(u % (uint64_t)scale));
+}
+
 const char *fmt_date(struct arena *a, const char *lang, const char *iso)
 {
 	/* English only: Swedish dates stay in ISO form. */

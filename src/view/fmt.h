@@ -16,6 +16,10 @@
 /* "10 605 520" (sv, with U+00A0) or "10,605,520" (en), in the arena. */
 const char *fmt_int(struct arena *a, const char *lang, int64_t v);
 
+/* v with the given digits after the decimal point (0 to 6), rounded:
+ * "7,5" (sv) or "7.5" (en), thousands grouped as fmt_int does. */
+const char *fmt_decimal(struct arena *a, const char *lang, double v, int decimals);
+
 /* A date "YYYY-MM-DD" for display; the input unchanged if it is not one. */
 const char *fmt_date(struct arena *a, const char *lang, const char *iso);
 

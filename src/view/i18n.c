@@ -24,8 +24,14 @@ enum err i18n_init(const char *localedir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up gettext for %s", localedir);
 		return E_IO;
 	}
-	if (loc_sv == (locale_t)0)
+	/* Messages, character classes and collation from Swedish; numbers stay
+	 * C, so printf of a double writes "0.5" in logs, metrics and JSON
+	 * (fmt.c formats numbers for people). */
+	if (loc_sv == (locale_t)0) {
 		loc_sv = newlocale(LC_ALL_MASK, "sv_SE.UTF-8", (locale_t)0);
+		if (loc_sv != (locale_t)0)
+			loc_sv = newlocale(LC_NUMERIC_MASK, "C", loc_sv);
+	}
 	if (loc_sv == (locale_t)0) {
 		snprintf(err, errlen,
 			 "the Swedish locale sv_SE.UTF-8 is not installed: run `make deps` "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/req.h"
+#include "http/router.h"
 
 static enum err parse(const char *target, const char **why, struct req **out)
 {
@@ -125,4 +126,62 @@ Test(req, methods)
 	cr_expect_eq(http_method_parse("DELETE"), HTTP_DELETE);
 	cr_expect_eq(http_method_parse("get"), HTTP_OTHER, "methods are case-sensitive");
 	cr_expect_eq(http_method_parse("BREW"), HTTP_OTHER);
+}
+
+/* The client address behind a reverse proxy. */
+static const char *client(const char *xff, const char *peer, const char *trusted)
+{
+	static char out[64];
+	const char *headers[] = {NULL, NULL};
+	char line[256];
+	if (xff != NULL) {
+		snprintf(line, sizeof line, "X-Forwarded-For: %s", xff);
+		headers[0] = line;
+	}
+	struct req *r = req_new_test("GET", "/", headers);
+	snprintf(out, sizeof out, "%s", req_client_behind_proxy(r, peer, trusted));
+	arena_free(r->arena);
+	return out;
+}
+
+Test(req, client_address_behind_a_trusted_proxy)
+{
+	cr_expect_str_eq(client("203.0.113.9", "10.0.0.2", NULL), "10.0.0.2", "no proxy is trusted");
+	cr_expect_str_eq(client("203.0.113.9", "10.0.0.2", "10.0.0.1"), "10.0.0.2", "not from a proxy");
+	cr_expect_str_eq(client("203.0.113.9", "10.0.0.1", "10.0.0.1"), "203.0.113.9");
+	cr_expect_str_eq(client(NULL, "10.0.0.1", "10.0.0.1"), "10.0.0.1", "no header");
+	/* A client cannot choose its address by sending the header itself. */
+	cr_expect_str_eq(client("1.2.3.4, 203.0.113.9", "10.0.0.1", "10.0.0.1"), "203.0.113.9");
+	/* Two proxies in a row. */
+	cr_expect_str_eq(client("203.0.113.9, 10.0.0.3", "10.0.0.1", "10.0.0.1, 10.0.0.3"), "203.0.113.9");
+	cr_expect_str_eq(client("2001:db8::7", "::1", "127.0.0.1,::1"), "2001:db8::7");
+	cr_expect_str_eq(client(" , ", "10.0.0.1", "10.0.0.1"), "10.0.0.1", "an empty header");
+}
+
+static enum err no_handler(struct req *req, struct resp *resp)
+{
+	(void)req;
+	(void)resp;
+	return E_OK;
+}
+
+Test(req, log_path_hides_secret_links)
+{
+	static const struct route routes[] = {
+		{HTTP_GET, "/introductions/{token}", no_handler, 0, 0, "introduction_form"},
+		{HTTP_GET, "/countries/{iso2}", no_handler, 0, 0, "countries_show"},
+	};
+	const char *targets[] = {"/introductions/s3cretT0ken?x=1", "/countries/KE?q=secret", "/nowhere?q=1"};
+	const char *want[] = {"/introductions/{token}", "/countries/KE", "/nowhere"};
+	for (size_t i = 0; i < 3; i++) {
+		struct req *r = req_new_test("GET", targets[i], NULL);
+		unsigned allowed;
+		r->route = router_match(routes, 2, r, &allowed);
+		size_t n;
+		const char *p = req_log_path(r, &n);
+		char got[128];
+		snprintf(got, sizeof got, "%.*s", (int)n, p);
+		cr_expect_str_eq(got, want[i]);
+		arena_free(r->arena);
+	}
 }

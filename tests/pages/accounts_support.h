@@ -171,8 +171,20 @@ struct answer {
  * form body (urlencoded; NULL for none), extra header lines (NULL-ended) and
  * a pre-session CSRF cookie.
  */
+static inline void w_call_on(struct db *db, struct answer *ans, const char *method,
+			     const char *target, const char *session, const char *form,
+			     const char *const *extra);
+
 static inline void w_call(struct answer *ans, const char *method, const char *target,
 			  const char *session, const char *form, const char *const *extra)
+{
+	w_call_on(W.db, ans, method, target, session, form, extra);
+}
+
+/* As w_call, on another connection (for requests from several threads). */
+static inline void w_call_on(struct db *db, struct answer *ans, const char *method,
+			     const char *target, const char *session, const char *form,
+			     const char *const *extra)
 {
 	char cookie[512] = "";
 	size_t n = 0;
@@ -197,7 +209,7 @@ static inline void w_call(struct answer *ans, const char *method, const char *ta
 		headers[h++] = "Content-Type: application/x-www-form-urlencoded";
 	headers[h] = NULL;
 	struct req *r = req_new_test(method, target, headers);
-	r->db = W.db;
+	r->db = db;
 	r->now = (int64_t)time(NULL);
 	if (form != NULL) {
 		r->body = arena_strdup(r->arena, form);

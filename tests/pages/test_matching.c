@@ -12,6 +12,7 @@
  * Kisumu (Kenya) were approved and placed in the network; Kampala (Uganda)
  * was placed there too but its country is not the network's.
  */
+#include <pthread.h>
 #include <sys/wait.h>
 
 #include "accounts_support.h"
@@ -346,6 +347,14 @@ Test(matching_world, weights_and_the_cap_are_validated_stored_and_used)
 	cr_expect_eq(json_integer_value(json_object_get(m, "cap")), 1);
 	json_decref(m);
 	cr_expect_eq(count("SELECT COUNT(*) FROM audit_log WHERE action = 'matching.settings'"), 2);
+	/* A decimal comma, as written in Swedish, is a number too. */
+	cr_assert_eq(post("/networks/klimat/matching/settings",
+			  "topic=1%2C5&country=2&population=1&language=2&preference=2&contact=1&cap="),
+		     303);
+	m = page(WHO_COORDINATOR, NULL, &status);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(m, "weights"), 0), "value")),
+			 "1.5");
+	json_decref(m);
 }
 
 static void rank(const char *side, int64_t reg, int64_t decl, int r)
@@ -429,7 +438,9 @@ static void save_and_confirm(void)
 Test(matching_world, a_confirmed_run_proposes_partnerships_and_asks_both_sides)
 {
 	cr_assert_eq(post("/networks/klimat/matching/runs", "mode=optimal"), 303);
-	cr_assert_eq(post("/networks/klimat/matching/pair", pair_form(M.lund, M.arusha, "forbid")), 303);
+	cr_assert_eq(post("/networks/klimat/matching/settings",
+			  "topic=0&country=0&population=9&language=0&preference=0&contact=0&cap="),
+		     303);
 	cr_assert_eq(post("/networks/klimat/matching/runs", "mode=optimal"), 303);
 	int status;
 	json_t *m = page(WHO_COORDINATOR, NULL, &status);
@@ -444,7 +455,7 @@ Test(matching_world, a_confirmed_run_proposes_partnerships_and_asks_both_sides)
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'proposed'"), 3);
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnership_consents WHERE answer IS NULL"), 6);
 	cr_expect_eq(count("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction'"), 6);
-	/* The first run had Lund with Arusha, whatever was edited since. */
+	/* The first run had Lund with Arusha, whatever weights were set since. */
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships p JOIN organisations o ON o.id = p.international_org_id "
 			   "WHERE o.name = 'Arusha' AND p.swedish_org_id = (SELECT id FROM organisations WHERE code = '1281' "
 			   "AND kind = 'municipality')"),
@@ -494,7 +505,7 @@ Test(matching_world, both_sides_agree_then_each_gets_the_others_contact)
 	cr_expect_not_null(strstr(a.body, "Lund"));
 	cr_expect_null(strstr(a.body, "@lund.example"));
 	answer_free(&a);
-	cr_expect_eq(answer_link(sw_link, "maybe"), 400);
+	cr_expect_eq(answer_link(sw_link, "maybe"), 422);
 	cr_expect_eq(answer_link(sw_link, "accepted"), 200);
 	cr_expect_null(mail_to("introduction_done", "lena@lund.example"), "not before the other side agrees");
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'introduced'"), 0);
@@ -681,4 +692,113 @@ Test(matching, the_demo_network_loads_once_and_can_be_matched)
 	cr_expect_not_null(strstr(a.body, "Kisumu"));
 	cr_expect_null(strstr(a.body, "@example.org"));
 	answer_free(&a);
+}
+
+/* One side answering its introduction link on its own connection. */
+struct answerer {
+	char link[256];	     /* /introductions/TOKEN */
+	pthread_barrier_t *go; /* both start together */
+	int status;	     /* the answer's HTTP status */
+};
+
+static void *answer_in_thread(void *arg)
+{
+	struct answerer *x = arg;
+	struct db *db = NULL;
+	char err[256];
+	if (db_open(test_db_url(), &db, err, sizeof err) != E_OK) {
+		x->status = -1;
+		return NULL;
+	}
+	const char *extra[] = {W_PRESESSION, NULL};
+	char body[128];
+	snprintf(body, sizeof body, "_csrf=presession000000000000000000000000000000000&answer=accepted");
+	pthread_barrier_wait(x->go);
+	struct answer a;
+	w_call_on(db, &a, "POST", x->link, NULL, body, extra);
+	x->status = a.status;
+	answer_free(&a);
+	db_close(db);
+	return NULL;
+}
+
+Test(matching_world, both_sides_answering_at_once_are_introduced)
+{
+	/* Seven more pairs, so that a lost update would show. */
+	static const char *const codes[] = {"0180", "1480", "0380", "0580", "1880", "2480", "2580"};
+	for (size_t k = 0; k < 7; k++) {
+		char email[64], name[32];
+		snprintf(email, sizeof email, "c%zu@sverige.example", k);
+		registration(w_org(codes[k]), "Kontakt", email, "sv");
+		snprintf(name, sizeof name, "Town %zu", k);
+		snprintf(email, sizeof email, "c%zu@abroad.example", k);
+		declaration(name, k % 2 ? "KE" : "TZ", "100000", "Contact", email, "en");
+	}
+	save_and_confirm();
+	int64_t pairs = count("SELECT COUNT(*) FROM partnerships WHERE status = 'proposed'");
+	cr_assert_geq(pairs, 8);
+	struct db_stmt *st;
+	cr_assert_eq(db_prepare(W.db, "SELECT p.id, r.contact_email, d.contact_email FROM partnerships p "
+				      "JOIN interest_registrations r ON r.id = p.registration_id "
+				      "JOIN declarations d ON d.id = p.declaration_id ORDER BY p.id", &st), E_OK);
+	struct {
+		char sw[64], in[64];
+	} who[16];
+	size_t n = 0;
+	bool row;
+	while (n < 16 && db_step(st, &row) == E_OK && row) {
+		snprintf(who[n].sw, sizeof who[n].sw, "%s", db_col_text(st, 1));
+		snprintf(who[n].in, sizeof who[n].in, "%s", db_col_text(st, 2));
+		n++;
+	}
+	db_done(st);
+	for (size_t k = 0; k < n; k++) {
+		char *a = mail_to("introduction", who[k].sw), *b = mail_to("introduction", who[k].in);
+		cr_assert(a != NULL && b != NULL, "%s %s", who[k].sw, who[k].in);
+		struct answerer x[2];
+		pthread_barrier_t go;
+		pthread_barrier_init(&go, NULL, 2);
+		link_in(a, x[0].link, sizeof x[0].link);
+		link_in(b, x[1].link, sizeof x[1].link);
+		free(a);
+		free(b);
+		pthread_t t[2];
+		for (int i = 0; i < 2; i++) {
+			x[i].go = &go;
+			x[i].status = 0;
+			pthread_create(&t[i], NULL, answer_in_thread, &x[i]);
+		}
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&go);
+		cr_expect_eq(x[0].status, 200, "pair %zu, Swedish side", k);
+		cr_expect_eq(x[1].status, 200, "pair %zu, international side", k);
+	}
+	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships WHERE status = 'introduced'"), (int64_t)n,
+		     "no pair is left proposed with both answers given");
+	cr_expect_eq(count("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction_done'"), 2 * (int64_t)n);
+}
+
+Test(matching_world, an_older_run_cannot_propose_a_declined_pair_again)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE interest_registrations SET status = 'declined' WHERE id IN (%lld, %lld)",
+		 (long long)M.stockholm, (long long)M.malmo);
+	exec(sql);
+	cr_assert_eq(post("/networks/klimat/matching/runs", "mode=optimal"), 303);
+	cr_assert_eq(post("/networks/klimat/matching/runs", "mode=optimal"), 303);
+	int64_t first = count("SELECT MIN(id) FROM match_runs"), second = count("SELECT MAX(id) FROM match_runs");
+	char path[128];
+	snprintf(path, sizeof path, "/networks/klimat/matching/runs/%lld/confirm", (long long)first);
+	cr_assert_eq(post(path, ""), 303);
+	char *mail = mail_to("introduction", "amani@arusha.example");
+	cr_assert_not_null(mail);
+	char link[256];
+	link_in(mail, link, sizeof link);
+	free(mail);
+	cr_assert_eq(answer_link(link, "declined"), 200);
+	snprintf(path, sizeof path, "/networks/klimat/matching/runs/%lld/confirm", (long long)second);
+	cr_expect_eq(post(path, ""), 409, "the same pair was declined since");
+	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships"), 1);
+	cr_expect_eq(count("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction'"), 2);
 }

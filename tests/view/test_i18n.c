@@ -96,11 +96,28 @@ Test(i18n, numbers_and_dates)
 	cr_expect_str_eq(fmt_int(a, "en", 999), "999");
 	cr_expect_str_eq(fmt_int(a, "sv", 0), "0");
 	cr_expect_str_eq(fmt_int(a, "en", INT64_MIN), "-9,223,372,036,854,775,808");
+	cr_expect_str_eq(fmt_decimal(a, "sv", 7.46, 1), "7,5");
+	cr_expect_str_eq(fmt_decimal(a, "en", 1234.5, 2), "1,234.50");
+	cr_expect_str_eq(fmt_decimal(a, "sv", -0.04, 1), "0,0", "no minus zero");
+	cr_expect_str_eq(fmt_decimal(a, "en", -2.25, 1), "-2.3");
+	cr_expect_str_eq(fmt_decimal(a, "en", 3, 0), "3");
+	cr_expect_str_eq(fmt_decimal(a, "en", 1.0 / 0.0, 1), "?");
 	cr_expect_str_eq(fmt_date(a, "sv", "2025-12-31"), "2025-12-31");
 	cr_expect_str_eq(fmt_date(a, "en", "2025-12-31"), "31 December 2025");
 	cr_expect_str_eq(fmt_date(a, "en", "2025-01-05"), "5 January 2025");
 	cr_expect_str_eq(fmt_date(a, "en", "not a date"), "not a date");
 	arena_free(a);
+}
+
+Test(i18n, numbers_in_printf_stay_c_under_swedish)
+{
+	char err[512];
+	cr_assert_eq(i18n_init(test_localedir(), err, sizeof err), E_OK, "%s", err);
+	i18n_use("sv");
+	char out[32];
+	snprintf(out, sizeof out, "%.3f %g", 0.136, 0.0005);
+	i18n_use("en");
+	cr_expect_str_eq(out, "0.136 0.0005", "logs, metrics and JSON need a decimal point");
 }
 
 Test(i18n, country_names_from_iso_codes)
