@@ -483,9 +483,24 @@ static enum err invalid(struct req *req, struct resp *resp, const struct net *n,
 	return show(req, resp, n, NULL, errors);
 }
 
-/* Back to the page after an edit. */
-static enum err back(struct req *req, struct resp *resp, const struct net *n)
+/*
+ * Ends an edit of the matching begun with account_begin: when the write
+ * (rc) went well, the audit row (before and after are stolen) and the
+ * commit, then back to the page; otherwise a rollback.
+ */
+static enum err finish(struct req *req, struct resp *resp, const struct net *n, enum err rc,
+		       const char *action, json_t *before, json_t *after)
 {
+	if (rc == E_OK)
+		rc = pages_audit(req, action, "network", n->id, before, after);
+	json_decref(before);
+	json_decref(after);
+	if (rc == E_OK)
+		rc = account_commit(req);
+	else
+		db_rollback(req->db);
+	if (rc != E_OK)
+		return rc;
 	resp_redirect(resp, 303, arena_printf(req->arena, "/networks/%s/matching", n->slug));
 	return E_OK;
 }
@@ -539,18 +554,9 @@ enum err matching_settings(struct req *req, struct resp *resp)
 		return rc;
 	}
 	rc = db_match_settings_set(req->db, n.id, after_json, cap, pages_now(req));
-	json_t *before = json_pack("{s:s?, s:I}", "weights", before_json, "cap", (json_int_t)before_cap);
-	json_t *after = json_pack("{s:O, s:I}", "weights", w, "cap", (json_int_t)cap);
-	if (rc == E_OK)
-		rc = pages_audit(req, "matching.settings", "network", n.id, before, after);
-	json_decref(before);
-	json_decref(after);
-	json_decref(w);
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
-	return rc != E_OK ? rc : back(req, resp, &n);
+	return finish(req, resp, &n, rc, "matching.settings",
+		      json_pack("{s:s?, s:I}", "weights", before_json, "cap", (json_int_t)before_cap),
+		      json_pack("{s:o, s:I}", "weights", w, "cap", (json_int_t)cap));
 }
 
 /* Reads and checks the registration and declaration of a pair form into
@@ -598,16 +604,10 @@ enum err matching_pair(struct req *req, struct resp *resp)
 		return rc;
 	rc = db_match_constraint_set(req->db, n.id, reg, decl, kind, req->actor->person_id,
 				     pages_now(req));
-	json_t *after = json_pack("{s:I, s:I, s:s}", "registration_id", (json_int_t)reg,
-				  "declaration_id", (json_int_t)decl, "constraint", kind != NULL ? kind : "none");
-	if (rc == E_OK)
-		rc = pages_audit(req, "matching.constraint", "network", n.id, NULL, after);
-	json_decref(after);
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
-	return rc != E_OK ? rc : back(req, resp, &n);
+	return finish(req, resp, &n, rc, "matching.constraint", NULL,
+		      json_pack("{s:I, s:I, s:s}", "registration_id", (json_int_t)reg,
+				"declaration_id", (json_int_t)decl, "constraint",
+				kind != NULL ? kind : "none"));
 }
 
 /*
@@ -640,17 +640,10 @@ enum err matching_rank(struct req *req, struct resp *resp)
 	if ((rc = account_begin(req)) != E_OK)
 		return rc;
 	rc = db_match_ranking_set(req->db, n.id, side, reg, decl, (int)rank);
-	json_t *after = json_pack("{s:s, s:I, s:I, s:I}", "side", side, "registration_id",
-				  (json_int_t)reg, "declaration_id", (json_int_t)decl, "rank",
-				  (json_int_t)rank);
-	if (rc == E_OK)
-		rc = pages_audit(req, "matching.ranking", "network", n.id, NULL, after);
-	json_decref(after);
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
-	return rc != E_OK ? rc : back(req, resp, &n);
+	return finish(req, resp, &n, rc, "matching.ranking", NULL,
+		      json_pack("{s:s, s:I, s:I, s:I}", "side", side, "registration_id",
+				(json_int_t)reg, "declaration_id", (json_int_t)decl, "rank",
+				(json_int_t)rank));
 }
 
 /*
@@ -690,24 +683,17 @@ enum err matching_run(struct req *req, struct resp *resp)
 	int64_t id = 0;
 	double total = p.total;
 	proposal_free(&p);
-	if ((rc = account_begin(req)) == E_OK) {
-		rc = db_match_run_insert(req->db, n.id, req->actor->person_id, pages_now(req),
-					 stable ? "stable" : "optimal",
-					 jsonmem_dump(req->arena, settings, JSON_COMPACT | JSON_SORT_KEYS),
-					 jsonmem_dump(req->arena, result, JSON_COMPACT), total, &id);
-		json_t *after = json_pack("{s:I, s:s, s:f}", "run", (json_int_t)id, "mode",
-					  stable ? "stable" : "optimal", "total", total);
-		if (rc == E_OK)
-			rc = pages_audit(req, "matching.run", "network", n.id, NULL, after);
-		json_decref(after);
-		if (rc == E_OK)
-			rc = account_commit(req);
-		else
-			db_rollback(req->db);
-	}
+	const char *settings_json = jsonmem_dump(req->arena, settings, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *result_json = jsonmem_dump(req->arena, result, JSON_COMPACT);
 	json_decref(result);
 	json_decref(settings);
-	return rc != E_OK ? rc : back(req, resp, &n);
+	if ((rc = account_begin(req)) != E_OK)
+		return rc;
+	rc = db_match_run_insert(req->db, n.id, req->actor->person_id, pages_now(req),
+				 stable ? "stable" : "optimal", settings_json, result_json, total, &id);
+	return finish(req, resp, &n, rc, "matching.run", NULL,
+		      json_pack("{s:I, s:s, s:f}", "run", (json_int_t)id, "mode",
+				stable ? "stable" : "optimal", "total", total));
 }
 
 /* Sends a side its consent link. */
@@ -803,20 +789,14 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 			rc = pages_audit(req, "partnership.create", "partnership", pid, NULL, after);
 		json_decref(after);
 	}
-	json_t *after = json_pack("{s:I, s:I}", "run", (json_int_t)id, "partnerships",
-				  (json_int_t)json_array_size(pairs));
-	if (rc == E_OK)
-		rc = pages_audit(req, "matching.confirm", "network", n.id, NULL, after);
-	json_decref(after);
+	size_t made = json_array_size(pairs);
 	json_decref(result);
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
+	rc = finish(req, resp, &n, rc, "matching.confirm", NULL,
+		    json_pack("{s:I, s:I}", "run", (json_int_t)id, "partnerships", (json_int_t)made));
 	if (rc == E_CONFLICT)
 		return resp_error(resp, E_CONFLICT,
 				  _("Someone confirmed a partner for one of these parties meanwhile. Save a new proposal and confirm that."));
-	return rc != E_OK ? rc : back(req, resp, &n);
+	return rc;
 }
 
 /* The answer page's model: who proposes whom, and the form. */
