@@ -448,6 +448,57 @@ enum err db_person_mails(struct db *db, struct arena *a, int64_t person, const c
 	return E_OK;
 }
 
+enum err db_person_interest(struct db *db, struct arena *a, int64_t person, const char *email,
+			    struct person_interest **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	struct db_stmt *st;
+	enum err rc = db_prepare(
+		db,
+		"SELECT 'registration', r.id, o.name, r.status, r.contact_name, r.contact_email, "
+		"r.contact_phone, r.contact_position, r.message, r.created_at "
+		"FROM interest_registrations r JOIN organisations o ON o.id = r.organisation_id "
+		"WHERE $2 <> '' AND lower(r.contact_email) = lower($2) "
+		"UNION ALL SELECT 'declaration', d.id, o.name, d.status, d.contact_name, "
+		"d.contact_email, d.contact_phone, d.contact_position, d.motivation, d.created_at "
+		"FROM declarations d JOIN organisations o ON o.id = d.organisation_id "
+		"WHERE $2 <> '' AND lower(d.contact_email) = lower($2) "
+		"UNION ALL SELECT 'contact_request', c.id, o.name, c.status, NULL, NULL, NULL, NULL, "
+		"c.message, c.created_at FROM contact_requests c "
+		"JOIN declarations d ON d.id = c.declaration_id "
+		"JOIN organisations o ON o.id = d.organisation_id WHERE c.requester_id = $1 "
+		"ORDER BY 10, 1, 2",
+		&st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, person);
+	db_bind_text(st, 2, email != NULL ? email : "");
+	size_t cap = 0, count = 0;
+	struct person_interest *out = NULL;
+	bool row;
+	while ((rc = db_step(st, &row)) == E_OK && row) {
+		out = q_grow(a, out, sizeof *out, count, &cap);
+		struct person_interest *x = &out[count++];
+		x->kind = q_text(a, st, 0);
+		x->id = db_col_int(st, 1);
+		x->organisation = q_text(a, st, 2);
+		x->status = q_text(a, st, 3);
+		x->contact_name = q_text(a, st, 4);
+		x->contact_email = q_text(a, st, 5);
+		x->contact_phone = q_text(a, st, 6);
+		x->contact_position = q_text(a, st, 7);
+		x->message = q_text(a, st, 8);
+		x->created_at = q_text(a, st, 9);
+	}
+	db_done(st);
+	if (rc != E_OK)
+		return rc;
+	*rows = out;
+	*n = count;
+	return E_OK;
+}
+
 enum err db_person_forget(struct db *db, int64_t person, const char *email)
 {
 	static const char *const by_person[] = {

@@ -111,6 +111,25 @@ struct person_mail {
 enum err db_person_mails(struct db *db, struct arena *a, int64_t person, const char *email,
 			 struct person_mail **rows, size_t *n);
 
+/* What a person gave as the contact of a registration or declaration of
+ * interest (by address), or wrote asking a partner for contact (their data
+ * export). */
+struct person_interest {
+	const char *kind;	  /* registration, declaration, contact_request */
+	int64_t id;		  /* its id */
+	const char *organisation; /* the organisation concerned */
+	const char *status;	  /* its status code */
+	const char *contact_name; /* as given (NULL for a contact request) */
+	const char *contact_email;
+	const char *contact_phone; /* or NULL */
+	const char *contact_position; /* or NULL */
+	const char *message;	  /* or NULL */
+	const char *created_at;	  /* when */
+};
+
+enum err db_person_interest(struct db *db, struct arena *a, int64_t person, const char *email,
+			    struct person_interest **rows, size_t *n);
+
 /*
  * Removes what erasure must not keep besides the person's own row: roles
  * and memberships, sessions, API tokens, single-use links and the mail held

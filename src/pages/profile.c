@@ -452,9 +452,24 @@ enum err profile_data(struct req *req, struct resp *resp)
 							       pages_str(rows[i].before_json), "after",
 							       pages_str(rows[i].after_json)));
 	}
-	json_t *all = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "exported_at", pages_now(req),
-				"profile", profile, "roles", role_list(req, p.id), "sessions", sessions,
-				"api_tokens", tokens, "mail", mails, "audit", audit);
+	json_t *interest = json_array();
+	struct person_interest *is;
+	if (rc == E_OK && (rc = db_person_interest(req->db, req->arena, p.id, p.email, &is, &n)) == E_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    interest,
+			    json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "kind",
+				      is[i].kind, "id", (json_int_t)is[i].id, "organisation",
+				      is[i].organisation, "status", is[i].status, "contact_name",
+				      pages_str(is[i].contact_name), "contact_email",
+				      pages_str(is[i].contact_email), "contact_phone",
+				      pages_str(is[i].contact_phone), "contact_position",
+				      pages_str(is[i].contact_position), "message",
+				      pages_str(is[i].message), "created_at", is[i].created_at));
+	json_t *all = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "exported_at",
+				pages_now(req), "profile", profile, "roles", role_list(req, p.id),
+				"sessions", sessions, "api_tokens", tokens, "mail", mails,
+				"interest", interest, "audit", audit);
 	if (rc == E_OK) {
 		char *text = jsonmem_dump(req->arena, all, JSON_INDENT(2));
 		resp_raw(resp, "application/json", text, strlen(text));

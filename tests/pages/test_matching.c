@@ -802,3 +802,25 @@ Test(matching_world, an_older_run_cannot_propose_a_declined_pair_again)
 	cr_expect_eq(count("SELECT COUNT(*) FROM partnerships"), 1);
 	cr_expect_eq(count("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction'"), 2);
 }
+
+Test(matching_world, the_data_download_includes_what_was_given_as_a_contact)
+{
+	int64_t lena = w_person("lena@lund.example", "Lena Lund", "sv");
+	const char *s = NULL;
+	static char token[TOKEN_LEN + 1];
+	int64_t sid;
+	cr_assert_eq(session_create(W.db, lena, "127.0.0.1", "test", time(NULL), token, &sid), E_OK);
+	s = token;
+	struct answer a;
+	w_call(&a, "GET", "/profile/data", s, NULL, NULL);
+	cr_assert_eq(a.status, 200);
+	json_t *data = json_loads(a.body, 0, NULL);
+	answer_free(&a);
+	json_t *items = json_object_get(data, "interest");
+	cr_assert_eq(json_array_size(items), 1, "the Lund registration");
+	json_t *r = json_array_get(items, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(r, "kind")), "registration");
+	cr_expect_str_eq(json_string_value(json_object_get(r, "organisation")), "Lund");
+	cr_expect_str_eq(json_string_value(json_object_get(r, "contact_name")), "Lena Lund");
+	json_decref(data);
+}
