@@ -528,10 +528,12 @@ enum err db_declaration_set_status(struct db *db, int64_t id, const char *from, 
 enum err db_declaration_set_network(struct db *db, int64_t id, int64_t network, const char *now)
 {
 	struct db_stmt *st;
+	/* Conditional on the state the page allowed, so a withdrawal
+	 * committed meanwhile is not followed by a move (and a mail). */
 	enum err rc =
 	    db_prepare(db,
 		       "UPDATE declarations SET assigned_network_id = $2, updated_at = $3, "
-		       "version = version + 1 WHERE id = $1",
+		       "version = version + 1 WHERE id = $1 AND status IN ('received', 'approved')",
 		       &st);
 	if (rc != E_OK)
 		return rc;
@@ -541,7 +543,7 @@ enum err db_declaration_set_network(struct db *db, int64_t id, int64_t network, 
 	else
 		db_bind_null(st, 2);
 	db_bind_text(st, 3, now);
-	return q_write(st, E_NOTFOUND);
+	return q_write(st, E_CONFLICT);
 }
 
 enum err db_decl_network(struct db *db, struct arena *a, int64_t id, struct decl_network *out)
@@ -647,7 +649,7 @@ enum err db_contact_by_hash(struct db *db, struct arena *a, const char *hash,
 	    db_prepare(db,
 		       "SELECT r.id, r.declaration_id, r.requester_id, p.name, p.email, p.lang, "
 		       "r.requester_org_id, o.name, r.message, r.status, r.created_at, "
-		       "r.answered_at FROM contact_requests r "
+		       "r.answered_at, p.active FROM contact_requests r "
 		       "JOIN people p ON p.id = r.requester_id "
 		       "LEFT JOIN organisations o ON o.id = r.requester_org_id "
 		       "WHERE r.token_hash = $1",
@@ -672,6 +674,7 @@ enum err db_contact_by_hash(struct db *db, struct arena *a, const char *hash,
 		out->status = q_text(a, st, 9);
 		out->created_at = q_text(a, st, 10);
 		out->answered_at = q_text(a, st, 11);
+		out->requester_active = db_col_int(st, 12) != 0 && out->requester_email != NULL;
 	}
 	db_done(st);
 	return rc;
@@ -680,10 +683,15 @@ enum err db_contact_by_hash(struct db *db, struct arena *a, const char *hash,
 enum err db_contact_answer(struct db *db, int64_t id, const char *status, const char *now)
 {
 	struct db_stmt *st;
-	enum err rc = db_prepare(db,
-				 "UPDATE contact_requests SET status = $2, answered_at = $3 "
-				 "WHERE id = $1 AND status = 'sent'",
-				 &st);
+	/* The requester checked again here: one deactivated or erased since
+	 * the page was loaded must not be mailed the partner's details. */
+	enum err rc =
+	    db_prepare(db,
+		       "UPDATE contact_requests SET status = $2, answered_at = $3 "
+		       "WHERE id = $1 AND status = 'sent' AND EXISTS (SELECT 1 FROM people p "
+		       "WHERE p.id = contact_requests.requester_id AND p.active = 1 "
+		       "AND p.email IS NOT NULL)",
+		       &st);
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, id);

@@ -164,6 +164,7 @@ struct contact_row {
 	int64_t requester_id;        /* the Swedish member */
 	const char *requester_name;  /* their current name */
 	const char *requester_email; /* NULL once erased */
+	bool requester_active;       /* false once deactivated (or erased) */
 	const char *requester_lang;  /* their language */
 	int64_t requester_org_id;    /* 0 when none */
 	const char *requester_org;   /* that organisation's name, or NULL */
@@ -237,7 +238,8 @@ enum err db_declarations_of_network(struct db *db, struct arena *a, int64_t netw
 enum err db_declaration_set_status(struct db *db, int64_t id, const char *from, const char *to,
 				   const char *published_at, const char *now);
 
-/* Assigns a declaration to a network (0: to none); E_NOTFOUND. */
+/* Assigns a declaration to a network (0: to none) while it is received or
+ * approved; E_CONFLICT when it is not (moved meanwhile). */
 enum err db_declaration_set_network(struct db *db, int64_t id, int64_t network, const char *now);
 
 /* A network with its status; E_NOTFOUND. */
@@ -248,7 +250,9 @@ enum err db_decl_network(struct db *db, struct arena *a, int64_t id, struct decl
 enum err db_requester_orgs(struct db *db, struct arena *a, int64_t person, struct code_name **rows,
 			   size_t *n);
 
-/* Stores a contact request (status sent); *id gets the key. */
+/* Stores a contact request (status sent); *id gets the key.  E_CONFLICT
+ * when the person's earlier request to the declaration is still
+ * unanswered (a unique index, so double submissions cannot both pass). */
 enum err db_contact_insert(struct db *db, const struct contact_new *c, int64_t *id);
 
 /* True in *open when person has a request to the declaration that the
@@ -260,7 +264,8 @@ enum err db_contact_by_hash(struct db *db, struct arena *a, const char *hash,
 			    struct contact_row *out);
 
 /* Answers a contact request (accepted or declined) when it has not been
- * answered yet; E_CONFLICT when it has. */
+ * answered yet and the requester still has an active account (the answer
+ * mails them); E_CONFLICT otherwise. */
 enum err db_contact_answer(struct db *db, int64_t id, const char *status, const char *now);
 
 #endif

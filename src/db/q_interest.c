@@ -29,6 +29,12 @@
 
 #define REG_SELECT "SELECT " REG_COLUMNS REG_FROM
 
+/* The one network a registration r is in for triage and export: the one
+ * staff assigned it to, else the one it asks for (NULL for a theme only).
+ * Once assigned, the network asked for no longer counts, so its
+ * coordinator loses sight of it (as for the matching, q_matching.c). */
+#define REG_NETWORK "COALESCE(r.assigned_network_id, r.network_id)"
+
 static int64_t col_id(struct db_stmt *st, int col)
 {
 	return db_col_is_null(st, col) ? 0 : db_col_int(st, col);
@@ -239,10 +245,14 @@ enum err db_registration_find(struct db *db, int64_t organisation_id, int64_t ne
 			      int64_t theme_id, int64_t *id)
 {
 	*id = 0;
-	/* A network names the registration; without one, the theme does. */
+	/* A network names the registration; without one, the theme does.  A
+	 * registration staff placed in the network is the organisation's one
+	 * there too (one per network), so it is found when none asks for the
+	 * network itself. */
 	static const char *const by_network =
 		"SELECT id FROM interest_registrations WHERE organisation_id = $1 "
-		"AND network_id = $2 ORDER BY id LIMIT 1";
+		"AND (network_id = $2 OR assigned_network_id = $2) "
+		"ORDER BY CASE WHEN network_id = $2 THEN 0 ELSE 1 END, id LIMIT 1";
 	static const char *const by_theme =
 		"SELECT id FROM interest_registrations WHERE organisation_id = $1 "
 		"AND network_id IS NULL AND theme_id = $2 ORDER BY id LIMIT 1";
@@ -414,14 +424,15 @@ enum err db_registration_countries(struct db *db, struct arena *a, int64_t id,
 }
 
 /* The queue's conditions: $1 status, $2 network (0 any), $3 LIKE pattern on
- * the folded name, $4 coordinator (0: no restriction). */
+ * the folded name, $4 coordinator (0: no restriction).  A registration is
+ * in one network only: where staff placed it, else the one it asks for. */
 #define QUEUE_WHERE                                                                          \
 	"WHERE (CAST($1 AS TEXT) IS NULL OR r.status = $1) "                                 \
-	"AND (CAST($2 AS BIGINT) = 0 OR r.network_id = $2 OR r.assigned_network_id = $2) "   \
+	"AND (CAST($2 AS BIGINT) = 0 OR " REG_NETWORK " = $2) "                              \
 	"AND (CAST($3 AS TEXT) IS NULL OR o.name_folded LIKE $3 ESCAPE '\\') "               \
 	"AND (CAST($4 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM network_members m "            \
 	"WHERE m.person_id = $4 AND m.role = 'project_coordinator' "                          \
-	"AND (m.network_id = r.network_id OR m.network_id = r.assigned_network_id))) "
+	"AND m.network_id = " REG_NETWORK ")) "
 
 static void bind_queue(struct db_stmt *st, struct arena *a, const struct registration_filter *f)
 {
@@ -479,8 +490,7 @@ enum err db_registrations_of_network(struct db *db, struct arena *a, int64_t net
 	*n = 0;
 	struct db_stmt *st;
 	enum err rc = db_prepare(db,
-				 REG_SELECT "WHERE r.network_id = $1 OR r.assigned_network_id = $1 "
-					    "ORDER BY o.sort_key, r.id",
+				 REG_SELECT "WHERE " REG_NETWORK " = $1 ORDER BY o.sort_key, r.id",
 				 &st);
 	if (rc != E_OK)
 		return rc;
@@ -495,8 +505,7 @@ enum err db_registrations_of_network(struct db *db, struct arena *a, int64_t net
 			"SELECT ic.registration_id, c.name_en, c.name_sv FROM interest_countries ic "
 			"JOIN countries c ON c.iso2 = ic.country_iso2 "
 			"JOIN interest_registrations r ON r.id = ic.registration_id "
-			"WHERE r.network_id = $1 OR r.assigned_network_id = $1 "
-			"ORDER BY ic.registration_id, c.sort_en",
+			"WHERE " REG_NETWORK " = $1 ORDER BY ic.registration_id, c.sort_en",
 			&st);
 	if (rc != E_OK)
 		return rc;
@@ -554,16 +563,48 @@ enum err db_registration_set_status(struct db *db, int64_t id, const char *from,
 enum err db_registration_assign(struct db *db, int64_t id, int64_t network_id, const char *now)
 {
 	struct db_stmt *st;
+	/* Conditional on the state, so an acceptance committed between the
+	 * page's check and this write is not followed by a move. */
 	enum err rc = db_prepare(db,
 				 "UPDATE interest_registrations SET assigned_network_id = $2, "
-				 "updated_at = $3, version = version + 1 WHERE id = $1",
+				 "updated_at = $3, version = version + 1 WHERE id = $1 "
+				 "AND status IN ('submitted', 'in_dialogue')",
 				 &st);
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, id);
 	bind_ref(st, 2, network_id);
 	db_bind_text(st, 3, now);
-	return q_write(st, E_NOTFOUND);
+	return q_write(st, E_CONFLICT);
+}
+
+enum err db_registration_in_network(struct db *db, struct arena *a, int64_t organisation_id,
+				    int64_t network_id, int64_t except, int64_t *id,
+				    const char **status)
+{
+	*id = 0;
+	*status = NULL;
+	/* The same condition as db_registration_find's, so the one it finds
+	 * stays the only one. */
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "SELECT id, status FROM interest_registrations WHERE organisation_id = $1 "
+				 "AND (network_id = $2 OR assigned_network_id = $2) AND id <> $3 "
+				 "ORDER BY id LIMIT 1",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, organisation_id);
+	db_bind_int(st, 2, network_id);
+	db_bind_int(st, 3, except);
+	bool row;
+	rc = db_step(st, &row);
+	if (rc == E_OK && row) {
+		*id = db_col_int(st, 0);
+		*status = q_text(a, st, 1);
+	}
+	db_done(st);
+	return rc;
 }
 
 enum err db_registration_withdraw(struct db *db, int64_t id, const char *token_hash,

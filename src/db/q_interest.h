@@ -5,7 +5,11 @@
  *
  * One registration per organisation and network, or per organisation and
  * theme when no network is named: the page finds the earlier one with
- * db_registration_find and updates it instead of inserting a second.
+ * db_registration_find and updates it instead of inserting a second, and
+ * refuses to place a registration in a network where the organisation has
+ * another (db_registration_in_network).  For triage and export a
+ * registration is in one network: the one staff assigned it to, else the
+ * one it asks for.
  * Status rules live in domain/interest.h; these functions only store what
  * the page decided, and status changes are conditional on the status the
  * page saw, so two staff members cannot both move the same registration.
@@ -97,10 +101,10 @@ struct registration {
 /* The triage queue's filter. */
 struct registration_filter {
 	const char *status;  /* status code, or NULL for any */
-	int64_t network_id;  /* asked for or assigned to this network, 0 for any */
+	int64_t network_id;  /* in this network (assigned, else asked for), 0 for any */
 	const char *folded;  /* folded text in the organisation's name, or NULL */
-	int64_t coordinator; /* > 0: only registrations asked for or assigned to a
-				network this person coordinates */
+	int64_t coordinator; /* > 0: only registrations in a network this person
+				coordinates (assigned, else asked for) */
 	int64_t limit;	     /* rows wanted */
 	int64_t offset;	     /* rows skipped */
 };
@@ -134,8 +138,9 @@ enum err db_interest_org_options(struct db *db, struct arena *a, struct interest
  */
 enum err db_registration_lock_org(struct db *db, int64_t organisation_id);
 
-/* The registration of organisation for network (network_id > 0), or for
- * theme without a network; *id is 0 when there is none. */
+/* The registration of organisation for network (network_id > 0: asking
+ * for it, else assigned to it), or for theme without a network; *id is 0
+ * when there is none. */
 enum err db_registration_find(struct db *db, int64_t organisation_id, int64_t network_id,
 			      int64_t theme_id, int64_t *id);
 
@@ -171,8 +176,9 @@ enum err db_registrations_queue(struct db *db, struct arena *a,
 				const struct registration_filter *f, struct registration **rows,
 				size_t *n, int64_t *total);
 
-/* Every registration asked for or assigned to a network, by organisation
- * name, with countries_en and countries_sv filled (for the CSV). */
+/* Every registration in a network (assigned to it, or asking for it and
+ * assigned nowhere), by organisation name, with countries_en and
+ * countries_sv filled (for the CSV). */
 enum err db_registrations_of_network(struct db *db, struct arena *a, int64_t network_id,
 				     struct registration **rows, size_t *n);
 
@@ -181,8 +187,16 @@ enum err db_registrations_of_network(struct db *db, struct arena *a, int64_t net
 enum err db_registration_set_status(struct db *db, int64_t id, const char *from, const char *to,
 				    const char *now);
 
-/* Places registration id in a network (0: none). */
+/* Places registration id in a network (0: none) while it is submitted or
+ * in dialogue; E_CONFLICT when it is not (decided meanwhile). */
 enum err db_registration_assign(struct db *db, int64_t id, int64_t network_id, const char *now);
+
+/* Another registration of organisation than except that asks for network
+ * or was assigned to it, whatever its status: *id (0 when none) and, in
+ * the arena, its *status. */
+enum err db_registration_in_network(struct db *db, struct arena *a, int64_t organisation_id,
+				    int64_t network_id, int64_t except, int64_t *id,
+				    const char **status);
 
 /* The registrant withdraws through their link: status withdrawn when it is
  * still from and the link still token_hash, and the link stops working.

@@ -593,8 +593,9 @@ static enum err read_input(struct req *req, const struct form_lists *l, struct d
 
 /* Stores a checked declaration in one transaction: the municipality (an
  * existing one with the same folded name and country is reused), the
- * declaration with its topics and languages, the audit rows and the
- * acknowledgement mail with the withdraw link. */
+ * declaration with its topics and languages, the audit rows, the
+ * acknowledgement mail with the withdraw link, and the stored submission
+ * for the rate limit. */
 static enum err save(struct req *req, struct decl_input *in)
 {
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
@@ -666,6 +667,8 @@ static enum err save(struct req *req, struct decl_input *in)
 	json_decref(topic_codes);
 	json_decref(lang_codes);
 	if (rc == E_OK)
+		rc = pages_public_form_done(req, DECL_FORM);
+	if (rc == E_OK)
 		rc = account_commit(req);
 	else
 		db_rollback(req->db);
@@ -701,20 +704,21 @@ enum err declarations_new(struct req *req, struct resp *resp)
 
 /*
  * POST /declarations/new
- * Public (CSRF double-submit; honeypot "website"; at most
- * PUBLIC_FORM_MAX_PER_HOUR per client address).  Form: organisation_id
- * (an international local government of the directory) or org_name,
- * country (eligible today), province, population; contact_name,
- * contact_email, contact_phone, contact_position; topics (theme slugs, at
- * least one); motivation; languages (working-language codes, at least
- * one); consent; lang (sv, en: the contact's language).
- * 200 with the thank-you page (for robots too, storing nothing); 422 with
- * field errors and the form refilled; 429 when sent too often.
+ * Public (CSRF double-submit; honeypot "website"; PUBLIC_FORM_MAX_PER_HOUR
+ * stored declarations or PUBLIC_FORM_MAX_ATTEMPTS attempts per client
+ * address and hour).  Form: organisation_id (an international local
+ * government of the directory) or org_name, country (eligible today),
+ * province, population; contact_name, contact_email, contact_phone,
+ * contact_position; topics (theme slugs, at least one); motivation;
+ * languages (working-language codes, at least one); consent; lang (sv,
+ * en: the contact's language).  200 with the thank-you page (for robots
+ * too, storing nothing); 422 with field errors and the form refilled; 429
+ * when sent too often.
  */
 enum err declarations_create(struct req *req, struct resp *resp)
 {
 	bool bot = false;
-	enum err rc = pages_public_form(req, resp, "declaration", &bot);
+	enum err rc = pages_public_form(req, resp, DECL_FORM, &bot);
 	if (rc != E_OK)
 		return rc;
 	if (bot)
@@ -796,7 +800,7 @@ static enum err load_withdraw(struct req *req, struct resp *resp, struct decl_ro
  * GET /declarations/withdraw/{token}
  * Public, with the link from the acknowledgement mail.  Asks to confirm
  * the withdrawal.  200; 404 for an unknown link; 410 when the declaration
- * is withdrawn, declined or archived already.
+ * is withdrawn, declined, archived or matched already.
  */
 enum err declarations_withdraw_form(struct req *req, struct resp *resp)
 {
@@ -816,7 +820,9 @@ enum err declarations_withdraw_form(struct req *req, struct resp *resp)
 /*
  * POST /declarations/withdraw/{token}
  * Public (CSRF double-submit), with the link.  Withdraws the declaration
- * (it leaves the board).  200 with a confirmation; 404 and 410 as for GET.
+ * (it leaves the board).  200 with a confirmation; 404 and 410 as for GET,
+ * also when it was withdrawn or closed meanwhile; 409 with the button
+ * again when staff moved it meanwhile and it may still be withdrawn.
  */
 enum err declarations_withdraw(struct req *req, struct resp *resp)
 {
@@ -839,8 +845,20 @@ enum err declarations_withdraw(struct req *req, struct resp *resp)
 	else
 		db_rollback(req->db);
 	if (rc == E_CONFLICT) {
-		/* Withdrawn or moved by staff a moment ago: say what it is now. */
-		return load_withdraw(req, resp, &d, &usable);
+		/* Withdrawn or moved by staff a moment ago: say what it is now.
+		 * When it may still be withdrawn (staff approved it meanwhile,
+		 * say), nothing was withdrawn: say so, with the button again. */
+		if ((rc = load_withdraw(req, resp, &d, &usable)) != E_OK || !usable)
+			return rc;
+		resp_page(
+		    resp, "declarations/withdraw",
+		    withdraw_model(req, resp, _("The declaration changed meanwhile"),
+				   _("Staff changed the declaration of interest while you were "
+				     "looking at it, so it has not been withdrawn. If you still "
+				     "want to withdraw it, confirm again."),
+				   d.org_name, true));
+		resp->status = 409;
+		return E_OK;
 	}
 	if (rc != E_OK)
 		return rc;
@@ -1099,14 +1117,16 @@ static enum err mail_contact_request(struct req *req, const struct decl_row *d,
 
 /*
  * POST /partners/{id}/contact
- * A signed-in member of a Swedish organisation (partner.contact; CSRF; at
- * most PUBLIC_FORM_MAX_PER_HOUR per client address).  Form: message,
- * organisation_id (which of the person's Swedish organisations asks; the
- * only one by default).  Mails the partner, who answers through a link;
- * the requester learns nothing of the partner's contact yet.  303 back to
- * the page; 401 for visitors; 403 without a Swedish organisation; 404 when
- * not on the board; 409 while the person's earlier request to this partner
- * waits for an answer; 422 with field errors; 429 when sent too often.
+ * A signed-in member of a Swedish organisation (partner.contact; CSRF;
+ * PUBLIC_FORM_MAX_PER_HOUR requests or PUBLIC_FORM_MAX_ATTEMPTS attempts
+ * per client address and hour).  Form: message, organisation_id (which of
+ * the person's Swedish organisations asks; the only one by default).
+ * Mails the partner, who answers through a link; the requester learns
+ * nothing of the partner's contact yet.  303 back to the page (also for a
+ * filled honeypot, sending nothing); 401 for visitors; 403 without a
+ * Swedish organisation; 404 when not on the board; 409 while the person's
+ * earlier request to this partner waits for an answer (also for a double
+ * submission); 422 with field errors; 429 when sent too often.
  */
 enum err partners_contact(struct req *req, struct resp *resp)
 {
@@ -1146,7 +1166,7 @@ enum err partners_contact(struct req *req, struct resp *resp)
 		    _("You have asked this partner for contact already. They have not "
 		      "answered yet; we will write to you when they do."));
 	bool bot = false;
-	if ((rc = pages_public_form(req, resp, "contact", &bot)) != E_OK)
+	if ((rc = pages_public_form(req, resp, DECL_CONTACT_FORM, &bot)) != E_OK)
 		return rc;
 	const char *back = arena_printf(req->arena, "/partners/%lld?contact=sent", (long long)d.id);
 	if (bot) {
@@ -1199,6 +1219,8 @@ enum err partners_contact(struct req *req, struct resp *resp)
 	int64_t cid = 0;
 	if ((rc = account_begin(req)) != E_OK)
 		return rc;
+	/* A double submission passes the check above twice; the unique index
+	 * on unanswered requests (migrations/0007) lets one through. */
 	rc = db_contact_insert(req->db, &c, &cid);
 	if (rc == E_OK)
 		rc = mail_contact_request(req, &d, org->name, message, token);
@@ -1209,9 +1231,16 @@ enum err partners_contact(struct req *req, struct resp *resp)
 		    pages_audit(req, "contact_request.create", "contact_request", cid, NULL, after);
 	json_decref(after);
 	if (rc == E_OK)
+		rc = pages_public_form_done(req, DECL_CONTACT_FORM);
+	if (rc == E_OK)
 		rc = account_commit(req);
 	else
 		db_rollback(req->db);
+	if (rc == E_CONFLICT)
+		return resp_error(
+		    resp, E_CONFLICT,
+		    _("You have asked this partner for contact already. They have not "
+		      "answered yet; we will write to you when they do."));
 	if (rc != E_OK)
 		return rc;
 	resp_redirect(resp, 303, back);
@@ -1246,7 +1275,8 @@ static json_t *answer_model(struct req *req, struct resp *resp, const char *titl
 }
 
 /* Loads the request of the {token} link and its declaration, or fills a
- * 404 or 410 page saying why it cannot be answered (*usable false). */
+ * 404 or 410 page saying why it cannot be answered (*usable false):
+ * answered already, or the requester erased or deactivated. */
 static enum err load_request(struct req *req, struct resp *resp, struct contact_row *c,
 			     struct decl_row *d, bool *usable)
 {
@@ -1281,6 +1311,11 @@ static enum err load_request(struct req *req, struct resp *resp, struct contact_
 	else if (c->requester_email == NULL)
 		gone = _("The person who asked no longer has an account, so the request cannot be "
 			 "answered.");
+	else if (!c->requester_active)
+		/* Accepting mails the partner's details: not to an account
+		 * staff closed. */
+		gone = _("The person who asked can no longer use natverk, so the request cannot "
+			 "be answered.");
 	if (gone != NULL) {
 		resp_page(resp, "partners/answer",
 			  answer_model(req, resp, _("This request is closed"), gone, NULL, d));
@@ -1296,7 +1331,8 @@ static enum err load_request(struct req *req, struct resp *resp, struct contact_
  * Public, with the link mailed to the partner.  Who asks and what they
  * wrote, and the form to accept or decline (the link's answer preselects
  * one; nothing changes on GET, so mail scanners following links do no
- * harm).  200; 404 for an unknown link; 410 once answered.
+ * harm).  200; 404 for an unknown link; 410 once answered, or when the
+ * requester's account is erased or deactivated.
  */
 enum err contact_requests_show(struct req *req, struct resp *resp)
 {
@@ -1358,8 +1394,11 @@ static enum err mail_declined(struct req *req, const struct contact_row *c,
  * POST /contact-requests/{token}
  * Public (CSRF double-submit), with the link.  Form: answer (accept or
  * decline).  Accepting mails both sides each other's contact details;
- * declining tells the requester.  Works once.  200 with a confirmation;
- * 404 for an unknown link; 410 once answered; 422 without an answer.
+ * declining tells the requester.  Works once, and only while the
+ * requester's account is active (checked again in the write).  200 with a
+ * confirmation; 404 for an unknown link; 410 once answered or when the
+ * requester's account is erased or deactivated (also meanwhile); 422
+ * without an answer.
  */
 enum err contact_requests_answer(struct req *req, struct resp *resp)
 {
@@ -1520,7 +1559,9 @@ static json_t *staff_model(struct req *req, struct resp *resp, const struct decl
  * coordinators see the declarations of their networks).  Query: status,
  * network (id), country (ISO alpha-2), q (part of the municipality's
  * name), page, per_page.  New ones first, oldest first.  200; 400 naming a
- * bad parameter; 403 for a network the person does not coordinate.
+ * bad parameter; 302 to sign in (401 for JSON) for visitors; 403 for
+ * people who triage nothing, and for a network the person does not
+ * coordinate.
  */
 enum err admin_declarations_index(struct req *req, struct resp *resp)
 {
@@ -1530,9 +1571,9 @@ enum err admin_declarations_index(struct req *req, struct resp *resp)
 	const char *status = pages_query(req, "status");
 	enum decl_status s;
 	if (status != NULL && !decl_status_parse(status, &s))
-		resp_field_error(
-		    resp, "status",
-		    _("must be one of: received, approved, declined, withdrawn, archived"));
+		resp_field_error(resp, "status",
+				 _("must be one of: received, approved, declined, withdrawn, "
+				   "archived, matched"));
 	f.status = status;
 	const char *network = pages_query(req, "network");
 	if (network != NULL && !str_to_i64(network, 1, INT64_MAX, &f.network_id))
@@ -1643,7 +1684,8 @@ enum err admin_declarations_index(struct req *req, struct resp *resp)
  * GET /admin/declarations/{id}
  * Staff who triage it (see load_for_staff).  Everything about one
  * declaration, the contact included, with its notes, the statuses it may
- * move to and the networks it may be assigned to.  200; 404; 403.
+ * move to and the networks it may be assigned to.  200; 302 to sign in
+ * (401 for JSON) for visitors; 403; 404.
  */
 enum err admin_declarations_show(struct req *req, struct resp *resp)
 {
@@ -1695,10 +1737,10 @@ static enum err mail_status(struct req *req, const struct decl_row *d, enum decl
  * POST /admin/declarations/{id}/status
  * Staff who triage it (CSRF).  Form: status (the new one), from (the
  * status the page showed).  Moves it when the rules allow staff to
- * (received -> approved | declined, approved -> archived); approving puts
- * it on the board when the contact consented.  Mails the contact.  303
- * back; 409 when someone moved it meanwhile; 422 for a move the rules
- * refuse.
+ * (received -> approved | declined, approved | matched -> archived);
+ * approving puts it on the board when the contact consented.  Mails the
+ * contact.  303 back; 401 for visitors; 403; 404; 409 when someone moved
+ * it meanwhile; 422 for a move the rules refuse.
  */
 enum err admin_declarations_status(struct req *req, struct resp *resp)
 {
@@ -1756,9 +1798,11 @@ enum err admin_declarations_status(struct req *req, struct resp *resp)
 /*
  * POST /admin/declarations/{id}/network
  * Staff who triage it and the target network (CSRF).  Form: network_id
- * (empty: none).  Assigns the declaration to a network that is not
- * closed, and mails the contact.  303 back; 403 for a network the person
- * does not coordinate; 422 for an unknown or closed network.
+ * (empty: none).  Assigns a received or approved declaration to a network
+ * that is not closed, and mails the contact.  303 back (also when nothing
+ * changes); 401 for visitors; 403 for a declaration or network the person
+ * does not triage; 404; 409 when it was moved meanwhile; 422 for an
+ * unknown or closed network, or a declaration in another status.
  */
 enum err admin_declarations_network(struct req *req, struct resp *resp)
 {
@@ -1766,6 +1810,18 @@ enum err admin_declarations_network(struct req *req, struct resp *resp)
 	enum err rc = load_for_staff(req, resp, &d);
 	if (rc != E_OK)
 		return rc;
+	/* Only while staff still work on it: a withdrawn, declined, archived
+	 * or matched one keeps its network, and its contact is not mailed. */
+	enum decl_status s = DECL_RECEIVED;
+	decl_status_parse(d.status, &s);
+	if (s != DECL_RECEIVED && s != DECL_APPROVED)
+		return staff_invalid(
+		    req, resp, &d, "network_id",
+		    arena_printf(
+			req->arena,
+			_("A declaration that is “%s” keeps its network; only received and "
+			  "approved ones can be assigned."),
+			_(decl_status_name(s))));
 	const char *raw = typed(req, "network_id");
 	int64_t target = 0;
 	struct decl_network net = {0};
@@ -1819,6 +1875,10 @@ enum err admin_declarations_network(struct req *req, struct resp *resp)
 		rc = account_commit(req);
 	else
 		db_rollback(req->db);
+	if (rc == E_CONFLICT)
+		return resp_error(
+		    resp, E_CONFLICT,
+		    _("Someone changed this declaration in the meantime. Check it and try again."));
 	if (rc != E_OK)
 		return rc;
 	resp_redirect(resp, 303, back);
@@ -1828,7 +1888,8 @@ enum err admin_declarations_network(struct req *req, struct resp *resp)
 /*
  * POST /admin/declarations/{id}/notes
  * Staff who triage it (CSRF).  Form: body.  Adds a note for staff (the
- * contact never sees notes).  303 back; 422 for an empty or too long note.
+ * contact never sees notes).  303 back; 401 for visitors; 403; 404; 422
+ * for an empty or too long note.
  */
 enum err admin_declarations_note(struct req *req, struct resp *resp)
 {
@@ -1882,8 +1943,9 @@ static void csv_row(struct buf *b, const char *const *fields, size_t n)
  * project coordinator).  Every declaration assigned to the network, oldest
  * first, as UTF-8 CSV (with a byte order mark, so spreadsheets read it as
  * UTF-8) with a header row in the page's language; every field goes
- * through csv_write_field, which defuses formulas.  200; 404 for an
- * unknown network.
+ * through csv_write_field, which defuses formulas.  The export of personal
+ * data is audited.  200; 302 to sign in for visitors; 403 for others; 404
+ * for an unknown network.
  */
 enum err admin_declarations_csv(struct req *req, struct resp *resp)
 {
@@ -1954,5 +2016,9 @@ enum err admin_declarations_csv(struct req *req, struct resp *resp)
 	}
 	if (buf_failed(b))
 		return E_NOMEM;
-	return E_OK;
+	/* Like the registrations' export: who took the contacts away, when. */
+	json_t *after = json_pack("{s:I}", "rows", (json_int_t)n);
+	rc = pages_audit(req, "declaration.export", "network", id, NULL, after);
+	json_decref(after);
+	return rc;
 }

@@ -24,6 +24,9 @@
 /* Body limit of the forms with long free text: 4000 characters of
  * Cyrillic or Amharic, percent-encoded, are 24 to 36 KB. */
 #define DECL_FORM_MAX_BODY (64 * 1024)
+/* The public forms' names for rate limiting (pages_public_form). */
+#define DECL_FORM         "declaration"
+#define DECL_CONTACT_FORM "contact"
 
 enum err declarations_new(struct req *req, struct resp *resp);
 enum err declarations_create(struct req *req, struct resp *resp);

@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth/token.h"
 #include "db/q_countries.h"
@@ -33,6 +34,7 @@
 #include "pages/account.h"
 #include "pages/common.h"
 #include "util/csv.h"
+#include "util/log.h"
 #include "util/str.h"
 #include "util/timefmt.h"
 #include "view/fmt.h"
@@ -636,18 +638,106 @@ static enum err mail_received(struct req *req, const struct checked *c, const ch
 	return rc;
 }
 
-/* Tells the contact of an earlier registration that a new one replaced it
- * with another contact (so a stranger cannot take it over unnoticed). */
-static enum err mail_replaced(struct req *req, const struct registration *before,
-			      const struct checked *c)
+/* Why a repeat from the public form left a registration as it was. */
+enum unchanged {
+	UNCHANGED_OTHER_CONTACT,  /* it named another contact person */
+	UNCHANGED_DECIDED,	  /* its own contact, after ICLD decided */
+	UNCHANGED_DECIDED_ERASED, /* decided, and its contact was erased */
+};
+
+/* Mails the contact of a registration that a repeat from the public form
+ * left as it was: someone named another contact person (other_contact),
+ * or the contact sent it again after ICLD decided on it.  In the
+ * contact's language; nothing when erasure blanked the address. */
+static enum err mail_unchanged(struct req *req, const struct registration *r, bool other_contact)
 {
-	const char *lang = before->lang;
-	json_t *data = json_pack("{s:s, s:s, s:s}", "name", before->contact_name, "organisation",
-				 c->organisation, "interest",
-				 by_lang(lang, c->interest_sv, c->interest_en));
+	const char *lang = r->lang;
+	json_t *data = json_pack("{s:s, s:s, s:s, s:b}", "name", r->contact_name, "organisation",
+				 r->organisation, "interest", reg_interest(r, lang), "other_contact",
+				 other_contact);
 	enum err rc = pages_mail(req, "interest_replaced", "mail/interest_replaced",
-				 before->contact_email, 0, lang, data);
+				 r->contact_email, 0, lang, data);
 	json_decref(data);
+	return rc;
+}
+
+/* Appends "label: value" and a line break to b when value is not NULL. */
+static void note_line(struct buf *b, const char *label, const char *value)
+{
+	if (value != NULL && value[0] != '\0')
+		buf_printf(b, "%s: %s\n", label, value);
+}
+
+/*
+ * The note staff find on a registration a repeat left as it was: why, and
+ * what was typed, the contact included (who asked to be the contact is
+ * what staff need to check).  In the site's first language: notes are
+ * read in either page language, and the visitor's is no guide.
+ */
+static const char *unchanged_note(struct req *req, const struct checked *c,
+				  const struct registration *r, enum unchanged why)
+{
+	i18n_use(i18n_langs[0]);
+	const char *lang = i18n_langs[0];
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	if (why == UNCHANGED_OTHER_CONTACT)
+		buf_puts(&b, _("Someone sent this registration again through the public form, naming another contact person. Nothing was changed: the contact stays as it is and has been told by e-mail."));
+	else if (why == UNCHANGED_DECIDED)
+		buf_printf(&b, _("The contact sent this registration again through the public form. It is decided (%s), so nothing was changed."),
+			   status_text(r->status));
+	else
+		buf_printf(&b, _("Someone sent this registration again through the public form, naming a new contact person. It is decided (%s) and its contact was erased, so nothing was changed."),
+			   status_text(r->status));
+	buf_puts(&b, "\n");
+	note_line(&b, _("Contact name"), c->in.contact_name);
+	note_line(&b, _("E-mail address"), c->in.contact_email);
+	note_line(&b, _("Phone"), c->in.contact_phone);
+	note_line(&b, _("Position"), c->in.contact_position);
+	note_line(&b, _("Language"), strcmp(c->in.lang, "en") == 0 ? "English" : "Svenska");
+	note_line(&b, _("Preferred countries"), by_lang(lang, c->countries_sv, c->countries_en));
+	note_line(&b, _("Partner in mind"), c->in.partner_in_mind);
+	note_line(&b, _("Political support"), _(support_name(c->support)));
+	note_line(&b, _("Decision body"), c->in.decision_body);
+	note_line(&b, _("Decision date"), c->in.decision_date);
+	if (c->in.message != NULL && c->in.message[0] != '\0')
+		buf_printf(&b, "%s:\n%s\n", _("Message"), c->in.message);
+	const char *note = arena_strdup(req->arena, buf_str(&b));
+	buf_free(&b);
+	i18n_use(req->lang);
+	return note;
+}
+
+/*
+ * A repeat that must not change the registration: recorded as a note for
+ * staff with an audit row (no personal data there), and the contact is
+ * told.  Nothing else: no new withdraw link, no invitation, no state
+ * change, and the visitor sees the usual thanks page.
+ */
+static enum err store_unchanged(struct req *req, const struct checked *c,
+				const struct registration *r, enum unchanged why)
+{
+	int64_t note = 0;
+	enum err rc = db_note_add(req->db, "registration", r->id, 0,
+				  unchanged_note(req, c, r, why), pages_now(req), &note);
+	if (rc == E_OK) {
+		json_t *before = json_pack("{s:s}", "status", r->status);
+		json_t *after = json_pack("{s:s, s:I, s:s}", "status", r->status, "note_id",
+					  (json_int_t)note, "contact",
+					  why == UNCHANGED_DECIDED ? "same" : "other");
+		rc = pages_audit(req, "registration.repeat", "registration", r->id, before, after);
+		json_decref(before);
+		json_decref(after);
+	}
+	if (rc == E_OK)
+		rc = mail_unchanged(req, r, why != UNCHANGED_DECIDED);
+	/* The stored address is not the visitor's to correct: a refusal of
+	 * the mail queue must not reach the form (nor tell them anything). */
+	if (rc == E_INVALID) {
+		log_error("request %s: registration %lld: its contact cannot be mailed",
+			  req->request_id, (long long)r->id);
+		rc = E_OK;
+	}
 	return rc;
 }
 
@@ -656,8 +746,17 @@ static enum err mail_replaced(struct req *req, const struct registration *before
  * an earlier one of the same organisation for the same network (or theme),
  * or a new one; its countries; the audit row; the confirmation mail; and an
  * invitation to an account when the address has none and none is pending.
+ *
+ * Whoever knows an organisation's name can send the form, so a repeat
+ * changes the earlier registration only when it comes from its contact
+ * (the same address, in any case) or the contact was erased, and only
+ * before ICLD accepted it: an accepted or matched registration's contact
+ * becomes the organisation's contact person and receives the partner's
+ * details, so taking it over from the public form would hand those to a
+ * stranger.  Any other repeat leaves the registration as it was
+ * (store_unchanged).
  */
-static enum err store(struct req *req, const struct checked *c, bool *updated)
+static enum err store(struct req *req, const struct checked *c)
 {
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 	token_new(token);
@@ -672,34 +771,42 @@ static enum err store(struct req *req, const struct checked *c, bool *updated)
 		rc = db_registration_find(req->db, in.organisation_id, in.network_id, in.theme_id, &id);
 	if (rc != E_OK)
 		return rc;
-	*updated = id > 0;
+	bool updated = id > 0;
 	struct registration before;
 	memset(&before, 0, sizeof before);
 	const char *status = "submitted";
-	if (id > 0) {
-		rc = db_registration_by_id(req->db, req->arena, id, &before);
+	if (updated) {
+		if ((rc = db_registration_by_id(req->db, req->arena, id, &before)) != E_OK)
+			return rc;
 		enum reg_status s;
-		if (rc == E_OK && reg_status_parse(before.status, &s))
-			status = reg_status_code(registration_after_repeat(s));
-		if (rc == E_OK)
-			rc = db_registration_update(req->db, id, &in, status, now);
+		if (!reg_status_parse(before.status, &s))
+			return E_INTERNAL;
+		bool erased = before.contact_email[0] == '\0';
+		bool same = !erased && strcasecmp(before.contact_email, in.contact_email) == 0;
+		bool decided = s == REG_ACCEPTED || s == REG_MATCHED;
+		if (decided || (!same && !erased))
+			return store_unchanged(req, c, &before,
+					       !decided ? UNCHANGED_OTHER_CONTACT
+					       : same	? UNCHANGED_DECIDED
+					       : erased ? UNCHANGED_DECIDED_ERASED
+							: UNCHANGED_OTHER_CONTACT);
+		status = reg_status_code(registration_after_repeat(s));
+		rc = db_registration_update(req->db, id, &in, status, now);
 	} else {
 		rc = db_registration_insert(req->db, &in, now, &id);
 	}
 	if (rc == E_OK)
 		rc = db_registration_set_countries(req->db, id, c->countries, c->ncountries);
 	if (rc == E_OK) {
-		json_t *b = *updated ? json_pack("{s:s, s:s}", "status", before.status, "contact",
-						 "[personal data]")
-				     : NULL;
+		json_t *b = updated ? json_pack("{s:s, s:s}", "status", before.status, "contact",
+						"[personal data]")
+				    : NULL;
 		json_t *a = audit_state(&in, status, c->countries, c->ncountries);
-		rc = pages_audit(req, *updated ? "registration.update" : "registration.create",
+		rc = pages_audit(req, updated ? "registration.update" : "registration.create",
 				 "registration", id, b, a);
 		json_decref(b);
 		json_decref(a);
 	}
-	if (rc == E_OK && *updated && strcmp(before.contact_email, in.contact_email) != 0)
-		rc = mail_replaced(req, &before, c);
 	struct person p;
 	bool has_account = false, pending = false;
 	if (rc == E_OK) {
@@ -709,7 +816,7 @@ static enum err store(struct req *req, const struct checked *c, bool *updated)
 			rc = db_interest_invitation_pending(req->db, in.contact_email, now, &pending);
 	}
 	if (rc == E_OK)
-		rc = mail_received(req, c, token, *updated, has_account ? p.id : 0);
+		rc = mail_received(req, c, token, updated, has_account ? p.id : 0);
 	/* An account without a role: staff grant the organisation's role when
 	 * they accept the registration. */
 	static const struct grant account_only = {'x', "none", 0};
@@ -720,14 +827,20 @@ static enum err store(struct req *req, const struct checked *c, bool *updated)
 
 /*
  * POST /interest
- * Public (CSRF double-submit; at most PUBLIC_FORM_MAX_PER_HOUR per client
- * address, then 429).  Form: organisation (id), contact_name,
- * contact_email, contact_phone, contact_position, network (slug) or theme
- * (slug), countries (repeated ISO codes), partner_in_mind, support (none,
+ * Public (CSRF double-submit; PUBLIC_FORM_MAX_PER_HOUR stored submissions
+ * or PUBLIC_FORM_MAX_ATTEMPTS attempts per client address and hour, then
+ * 429).  Form: organisation (id), contact_name, contact_email,
+ * contact_phone, contact_position, network (slug) or theme (slug),
+ * countries (repeated ISO codes), partner_in_mind, support (none,
  * in_preparation, decided), decision_body and decision_date (when
- * decided), message, lang; website must stay empty.  200 with the thanks
- * page (also when website was filled, storing nothing); 422 with every
- * field's error and the form as typed, storing nothing.
+ * decided), message, lang; website must stay empty.  A repeat for the
+ * same organisation and network (or theme) updates the earlier
+ * registration only as store() allows; otherwise it becomes a note for
+ * staff.  200 with the thanks page in every such case (also when website
+ * was filled, storing nothing), so the page never tells whether a
+ * registration existed; 422 with every field's error and the form as
+ * typed, storing nothing (also when the mail queue refuses the address);
+ * 429.
  */
 enum err interest_submit(struct req *req, struct resp *resp)
 {
@@ -767,12 +880,13 @@ enum err interest_submit(struct req *req, struct resp *resp)
 		}
 		return pages_form_invalid(req, resp, "interest/form", m, errors);
 	}
-	bool updated = false;
 	if ((rc = account_begin(req)) != E_OK) {
 		json_decref(errors);
 		return rc;
 	}
-	rc = store(req, &c, &updated);
+	rc = store(req, &c);
+	if (rc == E_OK)
+		rc = pages_public_form_done(req, INTEREST_FORM);
 	if (rc == E_OK)
 		rc = account_commit(req);
 	else
@@ -929,13 +1043,21 @@ static bool triage_any(const struct actor *a)
 	return false;
 }
 
+/* The network a registration is in for triage: the one staff assigned it
+ * to, else the one it asks for; 0 for an unassigned theme-only one.  Once
+ * staff move it elsewhere, the coordinator of the network it asked for no
+ * longer sees it (the queue and the CSV use the same rule, q_interest.c). */
+static int64_t reg_network(const struct registration *r)
+{
+	return r->assigned_network_id > 0 ? r->assigned_network_id : r->network_id;
+}
+
 /* True when the actor may triage this registration: staff, or the
- * coordinator of the network it asks for or was assigned to. */
+ * coordinator of its network (reg_network). */
 static bool triage_reg(const struct actor *a, const struct registration *r)
 {
 	return policy_allows(a, ACT_TRIAGE, 0) ||
-	       (r->network_id > 0 && policy_allows(a, ACT_TRIAGE, r->network_id)) ||
-	       (r->assigned_network_id > 0 && policy_allows(a, ACT_TRIAGE, r->assigned_network_id));
+	       (reg_network(r) > 0 && policy_allows(a, ACT_TRIAGE, reg_network(r)));
 }
 
 /* Loads the registration named by {id} for triage.  Who may triage
@@ -1002,10 +1124,12 @@ static json_t *network_options(struct req *req, const char *current, bool only_t
 
 /*
  * GET /admin/registrations
- * Staff, and project coordinators (who see the registrations asked for or
- * assigned to their networks).  Query: status, network (id), q (part of
- * the organisation's name), page, per_page.  Newest first.  200 with the
- * list (JSON: the list envelope); 400 naming a bad parameter.
+ * Staff, and project coordinators (who see the registrations in their
+ * networks: assigned there, or asking for one and assigned nowhere).
+ * Query: status, network (id; the same rule), q (part of the
+ * organisation's name), page, per_page.  Newest first.  200 with the list
+ * (JSON: the list envelope); 400 naming a bad parameter; 302 to sign in
+ * (401 for JSON) for visitors; 403 for people who triage nothing.
  */
 enum err interest_queue(struct req *req, struct resp *resp)
 {
@@ -1016,7 +1140,7 @@ enum err interest_queue(struct req *req, struct resp *resp)
 	enum reg_status s;
 	if (status != NULL && !reg_status_parse(status, &s))
 		resp_field_error(resp, "status",
-				 _("must be one of: submitted, in_dialogue, accepted, declined, withdrawn"));
+				 _("must be one of: submitted, in_dialogue, accepted, declined, withdrawn, matched"));
 	else
 		f.status = status;
 	const char *network = pages_query(req, "network");
@@ -1201,9 +1325,10 @@ static enum err detail_model(struct req *req, struct resp *resp, const struct re
 
 /*
  * GET /admin/registrations/{id}
- * Staff, and the coordinator of the network it asks for or is assigned
- * to.  Every detail with the contact, the notes, and the states it may
- * move to.  200; 404 for an unknown number; 403 for others.
+ * Staff, and the coordinator of its network (the one it is assigned to,
+ * else the one it asks for).  Every detail with the contact, the notes,
+ * and the states it may move to.  200; 404 for an unknown number; 302 to
+ * sign in (401 for JSON) for visitors; 403 for others.
  */
 enum err interest_show(struct req *req, struct resp *resp)
 {
@@ -1255,9 +1380,12 @@ static enum err mail_status(struct req *req, const struct registration *r, enum 
 }
 
 /* On acceptance the contact becomes the organisation's contact person: at
- * once when they have an account, else through an invitation. */
+ * once when they have an account, else through an invitation.  Nobody
+ * when erasure blanked the contact. */
 static enum err make_contact_person(struct req *req, const struct registration *r)
 {
+	if (r->contact_email[0] == '\0')
+		return E_OK;
 	struct grant g = {'o', "contact_person", r->organisation_id};
 	struct person p;
 	enum err rc = db_person_by_email(req->db, req->arena, r->contact_email, &p);
@@ -1275,7 +1403,8 @@ static enum err make_contact_person(struct req *req, const struct registration *
  * Accepting needs an assigned network the actor may triage, and makes the
  * contact the organisation's contact person (or invites them).  The
  * contact is mailed.  303 back to the registration; 422 for a move the
- * rules refuse; 409 when its status changed meanwhile; 403, 404.
+ * rules refuse or an acceptance without a network; 409 when its status
+ * changed meanwhile; 401 for visitors; 403, 404.
  */
 enum err interest_status(struct req *req, struct resp *resp)
 {
@@ -1342,8 +1471,11 @@ enum err interest_status(struct req *req, struct resp *resp)
  * POST /admin/registrations/{id}/network
  * Staff, and the coordinator of its network (CSRF).  Form: network_id (a
  * network the actor may triage and that is not closed; empty removes the
- * assignment).  Only while it is submitted or in dialogue.  303 back; 422
- * for a bad network; 409 once it is decided; 403, 404.
+ * assignment).  Only while it is submitted or in dialogue, checked again
+ * in the write.  An organisation has one registration per network, so a
+ * network where it has another is refused.  303 back; 422 for a bad
+ * network or one with the organisation's other registration; 409 once it
+ * is decided (also when decided meanwhile); 401 for visitors; 403, 404.
  */
 enum err interest_assign(struct req *req, struct resp *resp)
 {
@@ -1357,8 +1489,9 @@ enum err interest_assign(struct req *req, struct resp *resp)
 				  _("This registration is decided or withdrawn; its network can no longer change."));
 	const char *v = req_form(req, "network_id");
 	int64_t target = 0;
+	struct interest_network n;
+	memset(&n, 0, sizeof n);
 	if (v != NULL && v[0] != '\0') {
-		struct interest_network n;
 		rc = str_to_i64(v, 1, INT64_MAX, &target)
 			     ? db_interest_network_by_id(req->db, req->arena, target, &n)
 			     : E_NOTFOUND;
@@ -1380,9 +1513,33 @@ enum err interest_assign(struct req *req, struct resp *resp)
 			return resp_error(resp, E_FORBIDDEN,
 					  _("You may assign registrations only to networks you coordinate."));
 	}
+	/* Where it ends up: the target, or back in the network it asks for. */
+	int64_t lands = target > 0 ? target : r.network_id;
+	if (lands > 0 && target == 0 &&
+	    (rc = db_interest_network_by_id(req->db, req->arena, lands, &n)) != E_OK)
+		return rc;
 	if ((rc = account_begin(req)) != E_OK)
 		return rc;
-	rc = db_registration_assign(req->db, r.id, target, pages_now(req));
+	/* One registration per organisation and network: checked under the
+	 * organisation's lock, which the public form takes too. */
+	int64_t other = 0;
+	const char *other_status = NULL;
+	rc = db_registration_lock_org(req->db, r.organisation_id);
+	if (rc == E_OK && lands > 0)
+		rc = db_registration_in_network(req->db, req->arena, r.organisation_id, lands, r.id,
+						&other, &other_status);
+	if (rc == E_OK && other > 0) {
+		db_rollback(req->db);
+		return detail_invalid(
+			req, resp, &r,
+			json_pack("{s:s}", "network_id",
+				  arena_printf(req->arena,
+					       _("%s already has a registration for %s (number %lld, %s). An organisation has one registration per network: work on that one instead."),
+					       r.organisation, by_lang(req->lang, n.name_sv, n.name_en),
+					       (long long)other, status_text(other_status))));
+	}
+	if (rc == E_OK)
+		rc = db_registration_assign(req->db, r.id, target, pages_now(req));
 	if (rc == E_OK) {
 		json_t *before = json_pack("{s:o}", "assigned_network_id",
 					   r.assigned_network_id > 0 ? json_integer(r.assigned_network_id)
@@ -1397,6 +1554,9 @@ enum err interest_assign(struct req *req, struct resp *resp)
 		rc = account_commit(req);
 	else
 		db_rollback(req->db);
+	if (rc == E_CONFLICT)
+		return resp_error(resp, E_CONFLICT,
+				  _("This registration is decided or withdrawn; its network can no longer change."));
 	if (rc != E_OK)
 		return rc;
 	resp_redirect(resp, 303, arena_printf(req->arena, "/admin/registrations/%lld", (long long)r.id));
@@ -1406,7 +1566,8 @@ enum err interest_assign(struct req *req, struct resp *resp)
 /*
  * POST /admin/registrations/{id}/notes
  * Staff, and the coordinator of its network (CSRF).  Form: note (1..4000
- * characters).  303 back to the notes; 422 for an empty or long note.
+ * characters).  303 back to the notes; 422 for an empty or long note; 401
+ * for visitors; 403, 404.
  */
 enum err interest_note(struct req *req, struct resp *resp)
 {
@@ -1453,12 +1614,13 @@ static void csv_row(struct buf *b, const char *const *fields, size_t n)
 
 /*
  * GET /admin/networks/{id}/registrations.csv
- * Staff, and the network's project coordinator.  Every registration asked
- * for or assigned to the network as UTF-8 CSV (with a byte order mark, so
- * spreadsheets read it as UTF-8), one header row, by organisation.  Every
- * field goes through csv_write_field, which quotes and defuses formulas.
- * The export of personal data is audited.  200; 404 for an unknown
- * network; 403 for others.
+ * Staff, and the network's project coordinator.  Every registration in
+ * the network (assigned to it, or asking for it and assigned nowhere) as
+ * UTF-8 CSV (with a byte order mark, so spreadsheets read it as UTF-8),
+ * one header row, by organisation.  Every field goes through
+ * csv_write_field, which quotes and defuses formulas.  The export of
+ * personal data is audited.  200; 404 for an unknown network; 302 to sign
+ * in for visitors; 403 for others.
  */
 enum err interest_csv(struct req *req, struct resp *resp)
 {

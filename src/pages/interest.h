@@ -6,7 +6,8 @@
  * The contact details of a registration (name, e-mail, phone) are personal
  * data: they appear only on the triage pages and in the CSV, for people
  * policy.h allows to triage (staff, and the project coordinator of the
- * network asked for or assigned).
+ * registration's network: the one staff assigned it to, else the one it
+ * asks for).
  */
 #ifndef NATVERK_PAGES_INTEREST_H
 #define NATVERK_PAGES_INTEREST_H

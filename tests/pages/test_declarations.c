@@ -3,17 +3,21 @@
  * PostgreSQL: the public declaration form (every field's validation in
  * both languages, eligibility by date, reuse of municipalities, honeypot
  * and rate limit, the acknowledgement mail and the withdraw link), staff
- * triage per role, the partner-seeking board with its filters, contact
- * details never leaking to visitors or members, the contact-request flow
- * end to end, the CSV export's escaping, and the audit rows.
+ * triage per role (and never by another network's coordinator), the
+ * partner-seeking board with its filters, contact details never leaking
+ * to visitors or members, the contact-request flow end to end, the guards
+ * against races (withdrawal, network, double requests, deactivated
+ * requesters), the CSV export's escaping and audit, and the audit rows.
  */
 #include <jansson.h>
 #include <stdlib.h>
 
 #include "accounts_support.h"
 #include "db/q_countries.h"
+#include "db/q_declarations.h"
 #include "db/q_triage.h"
 #include "domain/eligibility.h"
+#include "pages/declarations.h"
 #include "util/csv.h"
 
 TestSuite(declarations, .init = world_setup, .fini = world_teardown, .timeout = 240);
@@ -520,17 +524,40 @@ Test(declarations, the_honeypot_stores_nothing_and_the_rate_limit_answers_429)
 	cr_expect_eq(decl_count("SELECT COUNT(*) FROM form_submissions"), 0,
 		     "robots are not counted");
 
-	for (int i = 0; i < PUBLIC_FORM_MAX_PER_HOUR; i++) {
+	/* Someone correcting a form is not stopped: invalid attempts count
+	 * towards the larger limit of attempts only. */
+	for (int i = 0; i < PUBLIC_FORM_MAX_PER_HOUR + 1; i++) {
 		submit(&a, decl_form("contact_name", NULL), "en", false);
-		cr_expect_eq(a.status, 422);
+		cr_expect_eq(a.status, 422, "invalid attempt %d", i + 1);
 		answer_free(&a);
 	}
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), 0);
+	/* Stored declarations count: the eleventh waits. */
+	for (int i = 0; i < PUBLIC_FORM_MAX_PER_HOUR; i++) {
+		submit(&a, decl_form(NULL, NULL), "en", false);
+		cr_expect_eq(a.status, 200, "declaration %d: %d", i + 1, a.status);
+		answer_free(&a);
+	}
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), PUBLIC_FORM_MAX_PER_HOUR);
 	submit(&a, decl_form(NULL, NULL), "en", false);
 	cr_expect_eq(a.status, 429, "the eleventh in an hour from one address");
 	cr_expect_str_eq(a.retry_after, "3600");
 	cr_expect_not_null(strstr(a.body, "many times in the last hour"));
 	answer_free(&a);
-	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), 0);
+	submit(&a, decl_form("contact_name", NULL), "en", false);
+	cr_expect_eq(a.status, 429, "an invalid one too, now");
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), PUBLIC_FORM_MAX_PER_HOUR);
+
+	/* And many attempts from one address wait, stored or not. */
+	reset_rate_limit();
+	for (int i = 0; i < PUBLIC_FORM_MAX_ATTEMPTS; i++)
+		cr_assert_eq(db_form_submission(W.db, DECL_FORM ".attempt", "127.0.0.1", w_now()),
+			     E_OK);
+	submit(&a, decl_form(NULL, NULL), "en", false);
+	cr_expect_eq(a.status, 429, "after %d attempts", PUBLIC_FORM_MAX_ATTEMPTS);
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), PUBLIC_FORM_MAX_PER_HOUR);
 }
 
 Test(declarations, the_contact_gets_an_acknowledgement_in_their_language_and_can_withdraw)
@@ -642,10 +669,6 @@ Test(declarations, triage_moves_are_allowed_and_refused_per_role)
 	get_as(&a, WHO_MENTOR, target, false);
 	cr_expect_eq(a.status, 403, "a mentor of the network does not triage");
 	answer_free(&a);
-	cr_expect_eq(move(WHO_ADVISOR, id, "approved", "archived"), 403);
-	cr_expect_eq(move(WHO_COORDINATOR, id, "approved", "archived"), 303);
-	cr_expect_str_eq(decl_text(sql), "archived");
-	cr_expect_eq(move(WHO_ADMIN, id, "archived", "approved"), 422, "archived is the end");
 
 	/* A closed network takes nothing; an unknown one neither. */
 	int64_t closed = add_network("closed-net", "closed");
@@ -662,6 +685,17 @@ Test(declarations, triage_moves_are_allowed_and_refused_per_role)
 	snprintf(fields, sizeof fields, "network_id=%lld", (long long)other);
 	post_as(&a, WHO_COORDINATOR, net, fields);
 	cr_expect_eq(a.status, 403);
+	answer_free(&a);
+
+	cr_expect_eq(move(WHO_ADVISOR, id, "approved", "archived"), 403);
+	cr_expect_eq(move(WHO_COORDINATOR, id, "approved", "archived"), 303);
+	cr_expect_str_eq(decl_text(sql), "archived");
+	cr_expect_eq(move(WHO_ADMIN, id, "archived", "approved"), 422, "archived is the end");
+	/* Archived, it keeps its network. */
+	snprintf(fields, sizeof fields, "network_id=%lld", (long long)other);
+	post_as(&a, WHO_ADMIN, net, fields);
+	cr_expect_eq(a.status, 422, "%.300s", a.body);
+	cr_expect_not_null(strstr(a.body, "keeps its network"));
 	answer_free(&a);
 
 	/* Notes. */
@@ -1278,4 +1312,381 @@ Test(declarations, every_step_leaves_an_audit_row_without_personal_data)
 	cr_expect_eq(decl_count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%zawadi%' "
 				"OR before_json LIKE '%zawadi%'"),
 		     0);
+}
+
+/* ------------------------------------------- the other network's coordinator */
+
+/* A session of a new person coordinating a new network (static token). */
+static const char *other_coordinator(int64_t *network)
+{
+	static char token[TOKEN_LEN + 1];
+	*network = add_network("other-coordinated", "open_for_interest");
+	int64_t k = w_person("k.coordinator@example.org", "Person K", "en");
+	cr_assert_eq(db_network_member_add(W.db, k, *network, "project_coordinator", w_now()),
+		     E_OK);
+	int64_t sid;
+	cr_assert_eq(session_create(W.db, k, "127.0.0.1", "test", time(NULL), token, &sid), E_OK);
+	return token;
+}
+
+/* GET as a session, in English. */
+static void get_with(struct answer *a, const char *session, const char *target, bool json)
+{
+	const char *extra[] = {"Accept-Language: en", json ? "Accept: application/json" : NULL,
+			       NULL};
+	w_call(a, "GET", target, session, NULL, extra);
+}
+
+/* POST a form as a session, in English. */
+static void post_with(struct answer *a, const char *session, const char *target, const char *fields)
+{
+	const char *extra[] = {W_PRESESSION, "Accept-Language: en", NULL};
+	w_call(a, "POST", target, session, w_form(session, fields), extra);
+}
+
+Test(declarations, the_coordinator_of_another_network_never_reaches_it)
+{
+	int64_t id = declare(secret_fields);
+	char target[96], net[128], fields[64];
+	snprintf(target, sizeof target, "/admin/declarations/%lld", (long long)id);
+	snprintf(net, sizeof net, "%s/network", target);
+	snprintf(fields, sizeof fields, "network_id=%lld", (long long)W.network);
+	struct answer a;
+	post_as(&a, WHO_OFFICER, net, fields);
+	cr_assert_eq(a.status, 303);
+	answer_free(&a);
+	int64_t other = 0;
+	char k[TOKEN_LEN + 1];
+	snprintf(k, sizeof k, "%s", other_coordinator(&other));
+
+	for (int json = 0; json < 2; json++) {
+		char what[128];
+		get_with(&a, k, target, json);
+		snprintf(what, sizeof what, "%s (%s)", target, json ? "JSON" : "HTML");
+		cr_expect_eq(a.status, 403, "%s", what);
+		expect_no_contact(a.body, what);
+		answer_free(&a);
+		get_with(&a, k, "/admin/declarations", json);
+		snprintf(what, sizeof what, "/admin/declarations (%s)", json ? "JSON" : "HTML");
+		cr_expect_eq(a.status, 200, "%s", what);
+		expect_no_contact(a.body, what);
+		cr_expect_null(strstr(a.body, target), "%s links to it", what);
+		answer_free(&a);
+		char filtered[96];
+		snprintf(filtered, sizeof filtered, "/admin/declarations?network=%lld",
+			 (long long)W.network);
+		get_with(&a, k, filtered, json);
+		cr_expect_eq(a.status, 403, "another network's queue");
+		expect_no_contact(a.body, filtered);
+		answer_free(&a);
+	}
+	get_with(&a, k, "/admin/declarations", true);
+	json_t *j = json_loads(a.body, 0, NULL);
+	cr_expect_eq(json_integer_value(json_object_get(j, "total")), 0);
+	json_decref(j);
+	answer_free(&a);
+	char csv[96];
+	snprintf(csv, sizeof csv, "/admin/networks/%lld/declarations.csv", (long long)W.network);
+	get_with(&a, k, csv, false);
+	cr_expect_eq(a.status, 403);
+	expect_no_contact(a.body, "the other network's CSV");
+	answer_free(&a);
+	snprintf(csv, sizeof csv, "/admin/networks/%lld/declarations.csv", (long long)other);
+	get_with(&a, k, csv, false);
+	cr_expect_eq(a.status, 200);
+	expect_no_contact(a.body, "their own network's CSV");
+	answer_free(&a);
+
+	/* Nor may they act on it. */
+	char status[128], notes[128];
+	snprintf(status, sizeof status, "%s/status", target);
+	snprintf(notes, sizeof notes, "%s/notes", target);
+	post_with(&a, k, status, "status=approved&from=received");
+	cr_expect_eq(a.status, 403);
+	answer_free(&a);
+	post_with(&a, k, notes, "body=mine");
+	cr_expect_eq(a.status, 403);
+	answer_free(&a);
+	snprintf(fields, sizeof fields, "network_id=%lld", (long long)other);
+	post_with(&a, k, net, fields);
+	cr_expect_eq(a.status, 403);
+	answer_free(&a);
+	char sql[160];
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM declarations WHERE id = %lld AND status = 'received' "
+		 "AND assigned_network_id = %lld",
+		 (long long)id, (long long)W.network);
+	cr_expect_eq(decl_count(sql), 1);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM triage_notes"), 0);
+
+	/* The network's own coordinator does see the contact (so the checks
+	 * above can fail). */
+	get_as(&a, WHO_COORDINATOR, target, true);
+	cr_expect_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, SECRET_EMAIL));
+	answer_free(&a);
+	get_as(&a, WHO_COORDINATOR, "/admin/declarations", false);
+	cr_expect_not_null(strstr(a.body, SECRET_EMAIL));
+	answer_free(&a);
+}
+
+/* ------------------------------------------------- guards against races */
+
+Test(declarations, only_received_and_approved_ones_change_network)
+{
+	int64_t id = declare(NULL);
+	char target[96], withdraw[128];
+	snprintf(target, sizeof target, "/admin/declarations/%lld/network", (long long)id);
+	char token[TOKEN_LEN + 1];
+	token_after(mail_body("declaration_received", "achieng@kisumu.example.org"),
+		    "/declarations/withdraw/", token);
+	snprintf(withdraw, sizeof withdraw, "/declarations/withdraw/%s", token);
+	struct answer a;
+	const char *extra[] = {W_PRESESSION, "Accept-Language: en", NULL};
+	w_call(&a, "POST", withdraw, NULL, w_form(NULL, ""), extra);
+	cr_assert_eq(a.status, 200);
+	answer_free(&a);
+	char fields[64];
+	snprintf(fields, sizeof fields, "network_id=%lld", (long long)W.network);
+	post_as(&a, WHO_ADMIN, target, fields);
+	cr_expect_eq(a.status, 422, "%.300s", a.body);
+	cr_expect_not_null(strstr(a.body, "keeps its network"), "%s", a.body);
+	answer_free(&a);
+	cr_expect_eq(
+	    decl_count("SELECT COUNT(*) FROM declarations WHERE assigned_network_id IS NULL"), 1);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM outbox WHERE kind = 'declaration_network'"),
+		     0, "a withdrawn contact is not mailed");
+	cr_expect_eq(
+	    decl_count("SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.network'"), 0);
+	/* The write itself is conditional, for a withdrawal between the
+	 * page's check and the update. */
+	cr_expect_eq(db_declaration_set_network(W.db, id, W.network, w_now()), E_CONFLICT);
+	cr_expect_eq(
+	    decl_count("SELECT COUNT(*) FROM declarations WHERE assigned_network_id IS NULL"), 1);
+}
+
+/* Makes the next withdrawal of a declaration change no row, as when staff
+ * moved it between the page's read and the update (or removes that). */
+static void staff_move_first(bool on)
+{
+	const char *sql;
+	if (db_backend(W.db) == DB_POSTGRES)
+		sql = on ? "CREATE FUNCTION staff_first() RETURNS trigger LANGUAGE plpgsql AS "
+			   "$$ BEGIN RETURN NULL; END $$; "
+			   "CREATE TRIGGER staff_first BEFORE UPDATE ON declarations FOR EACH ROW "
+			   "WHEN (NEW.status = 'withdrawn') EXECUTE FUNCTION staff_first()"
+			 : "DROP TRIGGER staff_first ON declarations; DROP FUNCTION staff_first()";
+	else
+		sql = on ? "CREATE TRIGGER staff_first BEFORE UPDATE ON declarations "
+			   "WHEN NEW.status = 'withdrawn' BEGIN SELECT RAISE(IGNORE); END"
+			 : "DROP TRIGGER staff_first";
+	cr_assert_eq(db_exec(W.db, sql), E_OK, "%s", db_errmsg(W.db));
+}
+
+Test(declarations, a_withdrawal_that_loses_a_race_says_so)
+{
+	declare(NULL);
+	char token[TOKEN_LEN + 1], target[128];
+	token_after(mail_body("declaration_received", "achieng@kisumu.example.org"),
+		    "/declarations/withdraw/", token);
+	snprintf(target, sizeof target, "/declarations/withdraw/%s", token);
+	const char *extra[] = {W_PRESESSION, "Accept-Language: en", NULL};
+	struct answer a;
+	staff_move_first(true);
+	w_call(&a, "POST", target, NULL, w_form(NULL, ""), extra);
+	cr_expect_eq(a.status, 409, "%.300s", a.body);
+	cr_expect_not_null(strstr(a.body, "has not been withdrawn"), "not a blank page: %s",
+			   a.body);
+	cr_expect_not_null(strstr(a.body, "<form"), "the button again");
+	answer_free(&a);
+	staff_move_first(false);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations WHERE status = 'received'"), 1);
+	cr_expect_eq(
+	    decl_count("SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.withdraw'"), 0);
+	w_call(&a, "POST", target, NULL, w_form(NULL, ""), extra);
+	cr_expect_eq(a.status, 200);
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations WHERE status = 'withdrawn'"), 1);
+}
+
+Test(declarations, a_double_submitted_contact_request_is_stored_once)
+{
+	int64_t id = declare(NULL);
+	cr_expect_eq(move(WHO_OFFICER, id, "received", "approved"), 303);
+	struct contact_new c = {.declaration_id = id,
+				.requester_id = W.person[WHO_MEMBER],
+				.requester_org_id = W.org_a,
+				.message = "hello",
+				.token_hash = "hash-one",
+				.now = w_now()};
+	int64_t cid = 0;
+	cr_expect_eq(db_contact_insert(W.db, &c, &cid), E_OK);
+	c.token_hash = "hash-two";
+	cr_expect_eq(db_contact_insert(W.db, &c, &cid), E_CONFLICT,
+		     "the second of two at once is refused by the database");
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM contact_requests"), 1);
+	/* Answered, a new request may follow. */
+	cr_assert_eq(db_exec(W.db, "UPDATE contact_requests SET status = 'declined'"), E_OK);
+	c.token_hash = "hash-three";
+	cr_expect_eq(db_contact_insert(W.db, &c, &cid), E_OK);
+	/* Another person asks the same partner. */
+	c.requester_id = W.person[WHO_CONTACT];
+	c.token_hash = "hash-four";
+	cr_expect_eq(db_contact_insert(W.db, &c, &cid), E_OK);
+}
+
+Test(declarations, a_deactivated_requester_is_never_sent_the_partners_details)
+{
+	int64_t id = declare(secret_fields);
+	cr_expect_eq(move(WHO_OFFICER, id, "received", "approved"), 303);
+	char contact[96];
+	snprintf(contact, sizeof contact, "/partners/%lld/contact", (long long)id);
+	struct answer a;
+	post_as(&a, WHO_MEMBER, contact, "message=Hello+from+Lund");
+	cr_assert_eq(a.status, 303);
+	answer_free(&a);
+	char token[TOKEN_LEN + 1], url[128];
+	token_after(mail_body("contact_request", SECRET_EMAIL), "/contact-requests/", token);
+	snprintf(url, sizeof url, "/contact-requests/%s", token);
+	cr_assert_eq(db_person_set_active(W.db, W.person[WHO_MEMBER], false, w_now()), E_OK);
+	const char *partner[] = {W_PRESESSION, "Accept-Language: en", NULL};
+	w_call(&a, "GET", url, NULL, NULL, partner);
+	cr_expect_eq(a.status, 410, "%.300s", a.body);
+	cr_expect_not_null(strstr(a.body, "can no longer use natverk"), "%s", a.body);
+	answer_free(&a);
+	w_call(&a, "POST", url, NULL, w_form(NULL, "answer=accept"), partner);
+	cr_expect_eq(a.status, 410);
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM outbox WHERE kind = 'contact_accepted'"), 0,
+		     "nobody is sent anybody's details");
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM contact_requests WHERE status = 'sent'"), 1);
+	/* The write checks again, for a deactivation after the page's read. */
+	int64_t cid = decl_count("SELECT id FROM contact_requests");
+	cr_expect_eq(db_contact_answer(W.db, cid, "accepted", w_now()), E_CONFLICT);
+	/* Active again, the request can be answered. */
+	cr_assert_eq(db_person_set_active(W.db, W.person[WHO_MEMBER], true, w_now()), E_OK);
+	w_call(&a, "POST", url, NULL, w_form(NULL, "answer=accept"), partner);
+	cr_expect_eq(a.status, 200, "%.300s", a.body);
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM outbox WHERE kind = 'contact_accepted'"), 2);
+}
+
+/* ---------------------------------------------- the export, more */
+
+Test(declarations, the_csv_export_is_audited_and_defuses_tabs_and_carriage_returns)
+{
+	/* Inside a one-line field a tab or a CR is refused; at the ends it is
+	 * trimmed away. */
+	const char *inside[] = {"contact_position", "Ma%09yor", "contact_name", "A%0DB", NULL};
+	reset_rate_limit();
+	struct answer a;
+	submit(&a, decl_form_v(inside), "en", true);
+	cr_expect_eq(a.status, 422, "%s", a.body);
+	cr_expect_not_null(field_error(&a, "contact_position"));
+	cr_expect_not_null(field_error(&a, "contact_name"));
+	answer_free(&a);
+	const char *typed[] = {"motivation", "%09%3D1%2B2+first%0D+second%0D%0Athird",
+			       "contact_position", "%09%3DMayor%0D", NULL};
+	int64_t id = declare(typed);
+	/* A value from elsewhere (the directory) with a leading tab. */
+	cr_assert_eq(db_exec(W.db, "UPDATE organisations SET province = '\t-Nyanza' "
+				   "WHERE kind = 'local_government'"),
+		     E_OK, "%s", db_errmsg(W.db));
+	char target[96], fields[64];
+	snprintf(target, sizeof target, "/admin/declarations/%lld/network", (long long)id);
+	snprintf(fields, sizeof fields, "network_id=%lld", (long long)W.network);
+	post_as(&a, WHO_OFFICER, target, fields);
+	cr_assert_eq(a.status, 303);
+	answer_free(&a);
+	char csv[96];
+	snprintf(csv, sizeof csv, "/admin/networks/%lld/declarations.csv", (long long)W.network);
+	get_as(&a, WHO_COORDINATOR, csv, false);
+	cr_assert_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, ",\"'=1+2 first\r second\r\nthird\","),
+			   "the typed tab is trimmed, the formula defused, the CRs quoted: %s",
+			   a.body);
+	cr_expect_not_null(strstr(a.body, ",\"'\t-Nyanza\","), "a leading tab is defused: %s",
+			   a.body);
+	cr_expect_not_null(strstr(a.body, ",\"'=Mayor\","), "%s", a.body);
+	struct csv_reader r;
+	csv_reader_init(&r, a.body, strlen(a.body));
+	bool row;
+	cr_assert_eq(csv_next(&r, &row), E_OK);
+	cr_assert_eq(csv_next(&r, &row), E_OK, "%s", r.err);
+	cr_assert(row);
+	cr_expect_eq(r.nfields, 15);
+	cr_expect_str_eq(r.fields[2], "'\t-Nyanza");
+	cr_expect_str_eq(r.fields[7], "'=Mayor");
+	cr_expect_str_eq(r.fields[10], "'=1+2 first\r second\r\nthird");
+	cr_assert_eq(csv_next(&r, &row), E_OK);
+	cr_expect(!row, "the carriage returns split no row");
+	csv_reader_free(&r);
+	answer_free(&a);
+	/* Taking the contacts away is audited, like the registrations' export. */
+	char sql[200];
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.export' "
+		 "AND object_type = 'network' AND object_id = '%lld' AND actor_id = %lld "
+		 "AND after_json LIKE '%%\"rows\":1%%'",
+		 (long long)W.network, (long long)W.person[WHO_COORDINATOR]);
+	cr_expect_eq(decl_count(sql), 1);
+	cr_expect_eq(
+	    decl_count("SELECT COUNT(*) FROM audit_log WHERE action = 'declaration.export' "
+		       "AND after_json LIKE '%achieng%'"),
+	    0, "no personal data in it");
+}
+
+/* ------------------------------------------------ eligibility, the boundary */
+
+Test(declarations, a_country_is_eligible_through_the_last_day_of_its_period)
+{
+	/* Mozambique's periods ended in 2022; give it one more, ending
+	 * yesterday: refused today. */
+	char today[11], yesterday[11], sql[256];
+	date_today(today, sizeof today);
+	time_t t = time(NULL) - 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(yesterday, sizeof yesterday, "%Y-%m-%d", &tm);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO eligibility_periods (country_iso2, cluster, valid_from, valid_to, "
+		 "source) VALUES ('MZ', 'southern_africa', '2023-01-01', '%s', 'test')",
+		 yesterday);
+	cr_assert_eq(db_exec(W.db, sql), E_OK, "%s", db_errmsg(W.db));
+	const char *mz[] = {"org_name", "Maputo", "country", "MZ", "province", "Maputo", NULL};
+	reset_rate_limit();
+	struct answer a;
+	submit(&a, decl_form_v(mz), "en", true);
+	cr_expect_eq(a.status, 422, "a period that ended yesterday: %s", a.body);
+	const char *why = field_error(&a, "country");
+	cr_expect(why != NULL && strstr(why, "Mozambique is not one of the programme's partner "
+					     "countries today") != NULL,
+		  "%s", a.body);
+	answer_free(&a);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), 0);
+	/* The same municipality chosen from the directory is refused too. */
+	cr_assert_eq(db_exec(W.db,
+			     "INSERT INTO organisations (kind, name, name_folded, sort_key, "
+			     "country_iso2, created_at, updated_at) VALUES ('local_government', "
+			     "'Beira', 'beira', 'beira', 'MZ', '2023-01-01T00:00:00Z', "
+			     "'2023-01-01T00:00:00Z')"),
+		     E_OK, "%s", db_errmsg(W.db));
+	char org[24];
+	snprintf(org, sizeof org, "%lld",
+		 (long long)decl_count("SELECT id FROM organisations WHERE name = 'Beira'"));
+	const char *chosen[] = {"organisation_id", org,  "org_name", NULL, "country", NULL,
+				"province",        NULL, NULL};
+	submit(&a, decl_form_v(chosen), "en", true);
+	cr_expect_eq(a.status, 422, "%s", a.body);
+	cr_expect_not_null(field_error(&a, "organisation_id"));
+	answer_free(&a);
+	/* Ending today, it is still eligible today. */
+	snprintf(sql, sizeof sql,
+		 "UPDATE eligibility_periods SET valid_to = '%s' WHERE country_iso2 = 'MZ' "
+		 "AND source = 'test'",
+		 today);
+	cr_assert_eq(db_exec(W.db, sql), E_OK, "%s", db_errmsg(W.db));
+	declare(mz);
+	declare(chosen);
+	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), 2);
 }

@@ -2,16 +2,20 @@
  * test_interest.c - expressions of interest of Swedish organisations,
  * in-process on SQLite or PostgreSQL: every field of the public form
  * checked in Swedish and English with nothing stored, the merge of
- * repeated registrations, country eligibility by date, the honeypot and
- * the rate limit, the confirmation mail with its withdraw link and the
- * invitation, triage moves allowed and refused per role, contact details
- * kept from everyone not entitled, CSV escaping, and the audit rows.
+ * repeated registrations and the repeats that must not change one (no
+ * takeover of a registration by another address), country eligibility by
+ * date, the honeypot and the rate limit, the confirmation mail with its
+ * withdraw link and the invitation, triage moves allowed and refused per
+ * role, one network per registration for triage and one registration per
+ * organisation and network, contact details kept from everyone not
+ * entitled, CSV escaping, and the audit rows.
  *
  * The world (accounts_support.h) has the network klimat, coordinated by J;
  * these tests open it for interest and add a second open network with its
  * own coordinator (K), a closed network and a local government abroad.
  */
 #include "accounts_support.h"
+#include "db/q_interest.h"
 #include "util/csv.h"
 
 static int64_t net_other;     /* open network "halsa", coordinated by K */
@@ -515,12 +519,11 @@ Test(interest, a_repeated_registration_updates_the_first_and_reopens_a_withdrawn
 	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE status = 'submitted'"), 1,
 		     "registering again reopens it");
 
-	/* Another contact takes over: the earlier one is told. */
-	register_ok("contact_email=other%40lund.example");
+	/* The same contact, whatever the case of the address, updates it. */
+	register_ok("contact_email=Nina%40LUND.example&contact_name=Nina+N");
 	cr_expect_eq(registrations(), 1);
-	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_replaced' "
-			 "AND to_email = 'nina@lund.example'"),
-		     1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE contact_name = 'Nina N'"), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM triage_notes"), 0, "no note for its own contact");
 
 	/* Another network, or only a theme, is another registration. */
 	register_ok("network=halsa");
@@ -533,14 +536,183 @@ Test(interest, a_repeated_registration_updates_the_first_and_reopens_a_withdrawn
 		     1);
 }
 
-Test(interest, an_accepted_registration_stays_accepted_when_repeated)
+static int expect_status(const char *session, int64_t id, const char *form, int want);
+
+/* What a takeover attempt must leave as it was, as one string. */
+static char *reg_state(int64_t id)
 {
-	int64_t id = register_ok("");
-	exec_i("UPDATE interest_registrations SET status = 'accepted' WHERE id = $1", id);
-	register_ok("contact_name=Nina+Berg");
-	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE status = 'accepted' "
-			 "AND contact_name = 'Nina Berg'"),
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	return text_t("SELECT contact_name || '|' || contact_email || '|' || "
+		      "COALESCE(contact_phone, '') || '|' || COALESCE(withdraw_token_hash, '') || '|' || "
+		      "status || '|' || message || '|' || political_support || '|' || "
+		      "CAST(version AS TEXT) FROM interest_registrations WHERE CAST(id AS TEXT) = $1",
+		      sid);
+}
+
+/* Registers Lund for klimat as nina, puts it in status, and has a
+ * stranger send the form for it again with their own address: the
+ * registration, its countries and its withdraw link stay, the stranger
+ * gets the usual thanks page and no mail, link or invitation, staff get
+ * a note, nina a mail. */
+static void expect_no_takeover(const char *status)
+{
+	/* Nina reads English, so the mail is checked in the source language. */
+	int64_t id = register_ok("countries=KE&message=Original&lang=en");
+	if (strcmp(status, "submitted") != 0) {
+		exec_t("UPDATE interest_registrations SET status = $1", status);
+		exec_i("UPDATE interest_registrations SET assigned_network_id = $1", W.network);
+	}
+	char *before = reg_state(id);
+	char token[TOKEN_LEN + 1];
+	snprintf(token, sizeof token, "%s", withdraw_token("nina@lund.example"));
+	int64_t mails = num("SELECT COUNT(*) FROM outbox");
+	int64_t links = num("SELECT COUNT(*) FROM one_time_links");
+	struct answer a;
+	post_interest(&a, "sv",
+		      "contact_name=Mallory+Mask&contact_email=mallory%40evil.example&"
+		      "contact_phone=070-666+66+66&countries=UG&message=Give+me+the+partner",
+		      false, false);
+	cr_assert_eq(a.status, 200, "%s: %s", status, a.body);
+	cr_expect_not_null(strstr(a.body, "Tack för din intresseanmälan"), "%s: the usual thanks", status);
+	cr_expect_null(strstr(a.body, "nina"), "%s: the page names no contact", status);
+	cr_expect_null(strstr(a.body, "Nilsson"));
+	answer_free(&a);
+	char *after = reg_state(id);
+	cr_expect_str_eq(after, before, "%s: the registration is unchanged", status);
+	free(before);
+	free(after);
+	cr_expect_eq(registrations(), 1, "%s", status);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_countries WHERE country_iso2 = 'KE'"), 1,
+		     "%s: its countries stay", status);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_countries"), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links"), links, "%s: no invitation", status);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE to_email = 'mallory@evil.example'"), 0,
+		     "%s: nothing to the stranger", status);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox"), mails + 1, "%s: one mail", status);
+	char *mail = text_t("SELECT body FROM outbox WHERE kind = 'interest_replaced' "
+			    "AND to_email = 'nina@lund.example'",
+			    NULL);
+	cr_expect_not_null(strstr(mail, "naming another contact person"), "%s: %s", status, mail);
+	cr_expect_not_null(strstr(mail, "you remain the contact person"), "%s", mail);
+	cr_expect_null(strstr(mail, "mallory"), "the mail does not pass the stranger's address on");
+	free(mail);
+	/* Staff find who typed what in a note; the audit row has no personal data. */
+	char *note = text_t("SELECT body FROM triage_notes WHERE object_type = 'registration' "
+			    "AND author_id IS NULL",
+			    NULL);
+	cr_expect_not_null(strstr(note, "mallory@evil.example"), "%s: %s", status, note);
+	cr_expect_not_null(strstr(note, "Mallory Mask"), "%s", note);
+	cr_expect_not_null(strstr(note, "070-666 66 66"), "%s", note);
+	cr_expect_not_null(strstr(note, "Give me the partner"), "%s", note);
+	cr_expect_not_null(strstr(note, "Uganda"), "%s", note);
+	cr_expect_not_null(strstr(note, "Kontaktpersonens namn: Mallory Mask"),
+			   "in the site's first language, whoever sent it: %s", note);
+	free(note);
+	char *audit = text_t("SELECT after_json FROM audit_log WHERE action = 'registration.repeat'", NULL);
+	cr_expect_neq(audit[0], '\0', "%s: audited", status);
+	cr_expect_null(strstr(audit, "mallory"), "%s", audit);
+	free(audit);
+	/* Nina's link still works while the registration may be withdrawn. */
+	char target[128];
+	snprintf(target, sizeof target, "/interest/withdraw/%s", token);
+	call_as(&a, "GET", target, NULL, NULL, false, "en");
+	cr_expect_eq(a.status, strcmp(status, "submitted") == 0 ? 200 : 409, "%s", status);
+	answer_free(&a);
+	/* Staff see the note on the registration, marked as automatic. */
+	char detail[96];
+	snprintf(detail, sizeof detail, "/admin/registrations/%lld", (long long)id);
+	call_as(&a, "GET", detail, w_session(WHO_OFFICER), NULL, false, "en");
+	cr_expect_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, "Automatic note"), "%s", status);
+	cr_expect_not_null(strstr(a.body, "mallory@evil.example"));
+	answer_free(&a);
+}
+
+Test(interest, a_stranger_cannot_take_over_a_submitted_registration)
+{
+	expect_no_takeover("submitted");
+}
+
+Test(interest, a_stranger_cannot_take_over_an_accepted_registration)
+{
+	expect_no_takeover("accepted");
+}
+
+Test(interest, a_stranger_cannot_take_over_a_matched_registration)
+{
+	expect_no_takeover("matched");
+}
+
+Test(interest, a_stranger_cannot_reopen_a_withdrawn_registration)
+{
+	expect_no_takeover("withdrawn");
+}
+
+Test(interest, an_erased_contact_may_be_replaced_until_the_registration_is_accepted)
+{
+	int64_t id = register_ok("countries=KE");
+	exec_i("UPDATE interest_registrations SET contact_name = '', contact_email = '', "
+	       "contact_phone = NULL WHERE id = $1",
+	       id);
+	register_ok("contact_name=Nora+Ny&contact_email=nora%40lund.example");
+	cr_expect_eq(registrations(), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE contact_email = "
+			 "'nora@lund.example' AND contact_name = 'Nora Ny' AND status = 'submitted'"),
+		     1, "the new contact takes the erased one's place");
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_received' "
+			 "AND to_email = 'nora@lund.example'"),
+		     1, "with a confirmation and its withdraw link");
+	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links WHERE kind = 'invitation' "
+			 "AND email = 'nora@lund.example'"),
 		     1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_replaced'"), 0,
+		     "nobody to tell");
+	cr_expect_eq(num("SELECT COUNT(*) FROM triage_notes"), 0);
+
+	/* Accepted, an erased contact is not replaced from the public form. */
+	exec_i("UPDATE interest_registrations SET status = 'accepted', contact_name = '', "
+	       "contact_email = '' WHERE id = $1",
+	       id);
+	register_ok("contact_name=Otto&contact_email=otto%40lund.example");
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE contact_email = ''"), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE to_email = 'otto@lund.example'"), 0);
+	cr_expect_eq(num("SELECT COUNT(*) FROM triage_notes WHERE body LIKE '%otto@lund.example%'"), 1,
+		     "staff are told");
+
+	/* Accepting one whose contact was erased invites nobody. */
+	exec_i("UPDATE interest_registrations SET status = 'in_dialogue' WHERE id = $1", id);
+	exec_i("UPDATE interest_registrations SET assigned_network_id = $1", W.network);
+	int64_t links = num("SELECT COUNT(*) FROM one_time_links");
+	expect_status(w_session(WHO_ADMIN), id, "to=accepted&from=in_dialogue", 303);
+	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links"), links);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE to_email = ''"), 0);
+}
+
+Test(interest, an_accepted_registration_stays_as_it_is_when_its_contact_repeats_it)
+{
+	int64_t id = register_ok("lang=en");
+	exec_i("UPDATE interest_registrations SET status = 'accepted' WHERE id = $1", id);
+	char *before = reg_state(id);
+	register_ok("contact_name=Nina+Berg&message=New+plans&lang=en");
+	char *after = reg_state(id);
+	cr_expect_str_eq(after, before, "decided: nothing changes from the public form");
+	free(before);
+	free(after);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE status = 'accepted' "
+			 "AND contact_name = 'Nina Nilsson'"),
+		     1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_received'"), 1,
+		     "no new confirmation or withdraw link");
+	char *mail = text_t("SELECT body FROM outbox WHERE kind = 'interest_replaced' "
+			    "AND to_email = 'nina@lund.example'",
+			    NULL);
+	cr_expect_not_null(strstr(mail, "ICLD has already decided"), "%s", mail);
+	cr_expect_null(strstr(mail, "another contact person"), "%s", mail);
+	free(mail);
+	cr_expect_eq(num("SELECT COUNT(*) FROM triage_notes WHERE body LIKE '%New plans%' "
+			 "AND body LIKE '%Nina Berg%'"),
+		     1, "staff have what was sent");
 }
 
 /* ---------------------------------------------------------------- */
@@ -603,16 +775,42 @@ Test(interest, honeypot_stores_nothing_and_the_form_is_rate_limited_per_address)
 	cr_expect_eq(registrations(), 0);
 	cr_expect_eq(num("SELECT COUNT(*) FROM outbox"), 0);
 	cr_expect_eq(num("SELECT COUNT(*) FROM form_submissions"), 0, "and not counted");
-	for (int i = 0; i < 10; i++) {
+	/* Someone correcting a form is not stopped by their mistakes. */
+	for (int i = 0; i < PUBLIC_FORM_MAX_PER_HOUR + 1; i++) {
 		post_interest(&a, "en", "contact_email=bad", false, true);
-		cr_expect_eq(a.status, 422, "submission %d", i + 1);
+		cr_expect_eq(a.status, 422, "invalid attempt %d", i + 1);
 		answer_free(&a);
 	}
-	post_interest(&a, "en", "", false, true);
+	cr_expect_eq(registrations(), 0);
+	/* Stored submissions count (a repeat updating the first too). */
+	for (int i = 0; i < PUBLIC_FORM_MAX_PER_HOUR; i++) {
+		post_interest(&a, "en", "", false, true);
+		cr_expect_eq(a.status, 200, "submission %d: %d", i + 1, a.status);
+		answer_free(&a);
+	}
+	cr_expect_eq(registrations(), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_received'"),
+		     PUBLIC_FORM_MAX_PER_HOUR);
+	char org[64];
+	snprintf(org, sizeof org, "organisation=%lld", (long long)W.org_b);
+	post_interest(&a, "en", org, false, true);
 	cr_expect_eq(a.status, 429, "the eleventh in an hour waits");
 	cr_expect_str_eq(a.retry_after, "3600");
 	answer_free(&a);
-	cr_expect_eq(registrations(), 0, "even a valid form is not stored then");
+	cr_expect_eq(registrations(), 1, "even a valid form is not stored then");
+	post_interest(&a, "en", "contact_email=bad", false, true);
+	cr_expect_eq(a.status, 429, "nor an invalid one");
+	answer_free(&a);
+	/* Many attempts wait too, stored or not. */
+	exec_t("DELETE FROM form_submissions", NULL);
+	for (int i = 0; i < PUBLIC_FORM_MAX_ATTEMPTS; i++)
+		exec_t("INSERT INTO form_submissions (form, client_addr, at) "
+		       "VALUES ('interest.attempt', '127.0.0.1', $1)",
+		       w_now());
+	post_interest(&a, "en", org, false, true);
+	cr_expect_eq(a.status, 429, "after %d attempts", PUBLIC_FORM_MAX_ATTEMPTS);
+	answer_free(&a);
+	cr_expect_eq(registrations(), 1);
 }
 
 /* ---------------------------------------------------------------- */
@@ -880,6 +1078,162 @@ Test(interest, the_queue_shows_each_coordinator_their_networks)
 	answer_free(&a);
 }
 
+/* A registration has one network for triage: once staff place it in
+ * another, the coordinator of the one it asked for loses it. */
+Test(interest, once_reassigned_only_the_new_networks_coordinator_triages_it)
+{
+	int64_t id = register_ok("contact_name=Zelda+Hemlig&contact_email=zelda.hemlig%40example.org");
+	char detail[96], status[128], notes[128], assign[128], form[64];
+	snprintf(detail, sizeof detail, "/admin/registrations/%lld", (long long)id);
+	snprintf(status, sizeof status, "%s/status", detail);
+	snprintf(notes, sizeof notes, "%s/notes", detail);
+	snprintf(assign, sizeof assign, "%s/network", detail);
+	struct answer a;
+	call_as(&a, "GET", detail, w_session(WHO_COORDINATOR), NULL, false, NULL);
+	cr_expect_eq(a.status, 200, "klimat's coordinator has it while it asks for klimat");
+	answer_free(&a);
+	snprintf(form, sizeof form, "network_id=%lld", (long long)net_other);
+	call_as(&a, "POST", assign, w_session(WHO_ADMIN), form, false, NULL);
+	cr_assert_eq(a.status, 303, "%s", a.body);
+	answer_free(&a);
+
+	/* klimat's coordinator: nothing, in any form. */
+	char j[TOKEN_LEN + 1];
+	snprintf(j, sizeof j, "%s", w_session(WHO_COORDINATOR));
+	for (int json = 0; json < 2; json++) {
+		call_as(&a, "GET", detail, j, NULL, json, NULL);
+		cr_expect_eq(a.status, 403, "page (%s)", json ? "JSON" : "HTML");
+		cr_expect_null(strstr(a.body, "zelda"));
+		answer_free(&a);
+	}
+	call_as(&a, "POST", status, j, "to=in_dialogue&from=submitted", false, NULL);
+	cr_expect_eq(a.status, 403, "status");
+	answer_free(&a);
+	call_as(&a, "POST", notes, j, "note=Mine", false, NULL);
+	cr_expect_eq(a.status, 403, "notes");
+	answer_free(&a);
+	snprintf(form, sizeof form, "network_id=%lld", (long long)W.network);
+	call_as(&a, "POST", assign, j, form, false, NULL);
+	cr_expect_eq(a.status, 403, "taking it back");
+	answer_free(&a);
+	cr_expect_str_eq(reg_status(id), "submitted");
+	cr_expect_eq(num("SELECT COUNT(*) FROM triage_notes"), 0);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE assigned_network_id IS NOT NULL "
+			 "AND network_id <> assigned_network_id"),
+		     1, "still in halsa");
+	char klimat_q[96], klimat_csv[96], halsa_csv[96];
+	snprintf(klimat_q, sizeof klimat_q, "/admin/registrations?network=%lld", (long long)W.network);
+	snprintf(klimat_csv, sizeof klimat_csv, "/admin/networks/%lld/registrations.csv",
+		 (long long)W.network);
+	snprintf(halsa_csv, sizeof halsa_csv, "/admin/networks/%lld/registrations.csv",
+		 (long long)net_other);
+	const char *lists[] = {"/admin/registrations", klimat_q};
+	for (size_t l = 0; l < 2; l++)
+		for (int json = 0; json < 2; json++) {
+			call_as(&a, "GET", lists[l], j, NULL, json, NULL);
+			cr_expect_eq(a.status, 200);
+			cr_expect_null(strstr(a.body, "zelda"), "%s (%s)", lists[l], json ? "JSON" : "HTML");
+			cr_expect_null(strstr(a.body, detail), "%s links to it", lists[l]);
+			if (json) {
+				json_t *m = json_of(&a);
+				cr_expect_eq(json_integer_value(json_object_get(m, "total")), 0, "%s", lists[l]);
+				json_decref(m);
+			}
+			answer_free(&a);
+		}
+	call_as(&a, "GET", klimat_csv, j, NULL, false, NULL);
+	cr_expect_eq(a.status, 200);
+	cr_expect_null(strstr(a.body, "zelda"), "klimat's CSV");
+	cr_expect_null(strstr(a.body, "Lund"));
+	answer_free(&a);
+	/* Staff filter the same way. */
+	call_as(&a, "GET", klimat_q, w_session(WHO_ADMIN), NULL, true, NULL);
+	cr_expect_null(strstr(a.body, "zelda"), "klimat's queue for staff");
+	answer_free(&a);
+
+	/* halsa's coordinator has it all. */
+	char k[TOKEN_LEN + 1];
+	snprintf(k, sizeof k, "%s", session_k());
+	call_as(&a, "GET", detail, k, NULL, true, NULL);
+	cr_expect_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, "zelda.hemlig@example.org"));
+	answer_free(&a);
+	call_as(&a, "GET", "/admin/registrations", k, NULL, true, NULL);
+	cr_expect_not_null(strstr(a.body, "zelda.hemlig@example.org"));
+	answer_free(&a);
+	call_as(&a, "GET", halsa_csv, k, NULL, false, NULL);
+	cr_expect_eq(a.status, 200);
+	cr_expect_not_null(strstr(a.body, "zelda.hemlig@example.org"));
+	answer_free(&a);
+	call_as(&a, "POST", notes, k, "note=Mine+now", false, NULL);
+	cr_expect_eq(a.status, 303);
+	answer_free(&a);
+}
+
+/* One registration per organisation and network, whichever way it gets
+ * there. */
+Test(interest, a_network_takes_one_registration_per_organisation)
+{
+	int64_t klimat = register_ok("");
+	int64_t theme = register_ok("network=&theme=climate");
+	cr_assert_neq(klimat, theme);
+	char target[128], form[64];
+	snprintf(target, sizeof target, "/admin/registrations/%lld/network", (long long)theme);
+	snprintf(form, sizeof form, "network_id=%lld", (long long)W.network);
+	struct answer a;
+	call_as(&a, "POST", target, w_session(WHO_ADMIN), form, false, "en");
+	cr_expect_eq(a.status, 422, "%.300s", a.body);
+	cr_expect_not_null(strstr(a.body, "Lund already has a registration for Network for Climate Action"),
+			   "%s", a.body);
+	answer_free(&a);
+	call_as(&a, "POST", target, w_session(WHO_ADMIN), form, true, "en");
+	cr_expect_eq(a.status, 422);
+	cr_expect_not_null(strstr(a.body, "\"network_id\""), "JSON names the field");
+	answer_free(&a);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE assigned_network_id IS NOT NULL"), 0);
+	cr_expect_eq(num("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.assign'"), 0);
+
+	/* Another network takes it; then the form for that network finds it. */
+	snprintf(form, sizeof form, "network_id=%lld", (long long)net_other);
+	call_as(&a, "POST", target, w_session(WHO_ADMIN), form, false, "en");
+	cr_expect_eq(a.status, 303, "%.300s", a.body);
+	answer_free(&a);
+	register_ok("network=halsa&message=Now+for+health");
+	cr_expect_eq(registrations(), 2, "the form for halsa updates the one placed there");
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", (long long)theme);
+	cr_expect_eq(num_t("SELECT COUNT(*) FROM interest_registrations WHERE message = 'Now for health' "
+			   "AND CAST(id AS TEXT) = $1",
+			   sid),
+		     1);
+	/* And the one asking for klimat cannot join it there. */
+	snprintf(target, sizeof target, "/admin/registrations/%lld/network", (long long)klimat);
+	call_as(&a, "POST", target, w_session(WHO_ADMIN), form, false, "en");
+	cr_expect_eq(a.status, 422, "%.300s", a.body);
+	answer_free(&a);
+}
+
+/* The assignment's write is conditional on the state, so an acceptance
+ * committed after the page checked it is never followed by a move. */
+Test(interest, an_assignment_never_follows_a_decision)
+{
+	int64_t id = register_ok("");
+	exec_i("UPDATE interest_registrations SET status = 'accepted' WHERE id = $1", id);
+	cr_expect_eq(db_registration_assign(W.db, id, net_other, w_now()), E_CONFLICT);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE assigned_network_id IS NULL"), 1);
+	exec_i("UPDATE interest_registrations SET status = 'in_dialogue' WHERE id = $1", id);
+	cr_expect_eq(db_registration_assign(W.db, id, net_other, w_now()), E_OK);
+	char target[128], form[64];
+	exec_i("UPDATE interest_registrations SET status = 'accepted' WHERE id = $1", id);
+	snprintf(target, sizeof target, "/admin/registrations/%lld/network", (long long)id);
+	snprintf(form, sizeof form, "network_id=%lld", (long long)W.network);
+	struct answer a;
+	call_as(&a, "POST", target, w_session(WHO_ADMIN), form, false, "en");
+	cr_expect_eq(a.status, 409);
+	cr_expect_not_null(strstr(a.body, "its network can no longer change"));
+	answer_free(&a);
+}
+
 /* ---------------------------------------------------------------- */
 /* Personal data and the CSV                                         */
 /* ---------------------------------------------------------------- */
@@ -1015,5 +1369,37 @@ Test(interest, the_csv_escapes_commas_quotes_newlines_and_formulas)
 	answer_free(&a);
 	call_as(&a, "GET", "/admin/networks/999999/registrations.csv", w_session(WHO_ADMIN), NULL, false, NULL);
 	cr_expect_eq(a.status, 404);
+	answer_free(&a);
+}
+
+/* A tab or a carriage return typed into the form never reaches a cell as
+ * the start of a formula or a line break of its own: the form turns them
+ * into spaces and trims, and what is left is defused.  One in a value
+ * from elsewhere (the directory) is quoted, with a leading tab defused. */
+Test(interest, the_csv_defuses_a_leading_tab_and_quotes_a_carriage_return)
+{
+	register_ok("contact_name=Nina%0DNilsson&contact_position=%09%3DSUM(1)&"
+		    "partner_in_mind=%09%40Kisumu%0D");
+	exec_t("UPDATE organisations SET name = $1 WHERE code = '1281' AND kind = 'municipality'",
+	       "\tLund\rkommun");
+	char csv[96];
+	snprintf(csv, sizeof csv, "/admin/networks/%lld/registrations.csv", (long long)W.network);
+	struct answer a;
+	call_as(&a, "GET", csv, w_session(WHO_OFFICER), NULL, false, "en");
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	cr_expect_not_null(strstr(a.body, "\r\n\"'\tLund\rkommun\","), "%s", a.body);
+	cr_expect_not_null(strstr(a.body, ",Nina Nilsson,"), "the typed CR became a space: %s", a.body);
+	cr_expect_not_null(strstr(a.body, ",\"'=SUM(1)\","), "%s", a.body);
+	cr_expect_not_null(strstr(a.body, ",\"'@Kisumu\","), "%s", a.body);
+	cr_expect_null(strstr(a.body, ",\t"), "no cell starts with a tab");
+	struct csv_rows rows;
+	read_csv(a.body, &rows);
+	cr_assert_eq(rows.n, 2, "a header and one row: the CR splits no row");
+	cr_expect_eq(rows.nfields[1], rows.nfields[0]);
+	cr_expect_str_eq(rows.field[1][0], "'\tLund\rkommun");
+	cr_expect_str_eq(rows.field[1][3], "Nina Nilsson");
+	cr_expect_str_eq(rows.field[1][6], "'=SUM(1)");
+	cr_expect_str_eq(rows.field[1][11], "'@Kisumu");
+	rows_free(&rows);
 	answer_free(&a);
 }
