@@ -532,6 +532,28 @@ enum err db_person_forget(struct db *db, int64_t person, const char *email)
 		"UPDATE declarations SET contact_name = '', contact_email = '', contact_phone = NULL, "
 		"contact_position = NULL, client_addr = NULL WHERE lower(contact_email) = lower($1)",
 	};
+	/* Automatic triage notes that recorded their address as typed. */
+	char like[2 * 320 + 3];
+	size_t o = 0;
+	like[o++] = '%';
+	for (const char *c = email != NULL ? email : ""; *c != '\0' && o < sizeof like - 3; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			like[o++] = '\\';
+		like[o++] = *c;
+	}
+	like[o++] = '%';
+	like[o] = '\0';
+	if (rc == E_OK && email != NULL && email[0] != '\0') {
+		struct db_stmt *st;
+		rc = db_prepare(db,
+				"DELETE FROM triage_notes WHERE author_id IS NULL "
+				"AND lower(body) LIKE lower($1) ESCAPE '\\'",
+				&st);
+		if (rc == E_OK) {
+			db_bind_text(st, 1, like);
+			rc = q_write(st, E_OK);
+		}
+	}
 	for (size_t i = 0; rc == E_OK && email != NULL && email[0] != '\0' &&
 			   i < sizeof by_email / sizeof by_email[0];
 	     i++) {

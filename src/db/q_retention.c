@@ -60,6 +60,8 @@ enum err db_retention_delete(struct db *db, const char *record_type, const char 
 		 "UPDATE interest_registrations SET contact_name = '', contact_email = '', "
 		 "contact_phone = NULL, contact_position = NULL, message = '', client_addr = NULL "
 		 "WHERE status IN ('withdrawn', 'declined') AND updated_at < $1 AND contact_email <> ''"},
+		{"automatic_notes",
+		 "DELETE FROM triage_notes WHERE author_id IS NULL AND created_at < $1"},
 		{"declaration_contacts",
 		 "UPDATE declarations SET contact_name = '', contact_email = '', contact_phone = NULL, "
 		 "contact_position = NULL, client_addr = NULL "

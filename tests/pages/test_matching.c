@@ -648,6 +648,14 @@ Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest
 {
 	/* Lena has an account with the address she registered Lund with. */
 	int64_t lena = w_person("Lena@Lund.example", "Lena Lund", "sv");
+	char note[512];
+	snprintf(note, sizeof note, "INSERT INTO triage_notes (object_type, object_id, author_id, body, created_at) "
+		 "VALUES ('registration', %lld, NULL, 'Typed: lena@lund.example', '%s'), "
+		 "('registration', %lld, NULL, 'Typed: someone.else@lund.example', '2020-01-01T00:00:00Z'), "
+		 "('registration', %lld, %lld, 'Spoke to lena@lund.example', '%s')",
+		 (long long)M.lund, w_now(), (long long)M.lund, (long long)M.lund,
+		 (long long)W.person[WHO_OFFICER], w_now());
+	exec(note);
 	const char *s = w_session(WHO_ADMIN);
 	char path[96];
 	snprintf(path, sizeof path, "/admin/people/%lld/erase", (long long)lena);
@@ -659,6 +667,10 @@ Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM interest_registrations WHERE id = %lld "
 		 "AND contact_email = '' AND contact_name = '' AND status = 'accepted'", (long long)M.lund);
 	cr_expect_eq(count(sql), 1, "the registration stays, the contact goes");
+	cr_expect_eq(count("SELECT COUNT(*) FROM triage_notes WHERE body LIKE 'Typed: lena%'"), 0,
+		     "the automatic note with her address goes");
+	cr_expect_eq(count("SELECT COUNT(*) FROM triage_notes WHERE author_id IS NOT NULL"), 1,
+		     "staff's own notes stay");
 	/* A declaration withdrawn three years ago loses its contact; a live one keeps it. */
 	snprintf(sql, sizeof sql, "UPDATE declarations SET status = 'withdrawn', "
 		 "updated_at = '2023-01-01T00:00:00Z' WHERE id = %lld", (long long)M.kampala);
@@ -667,6 +679,8 @@ Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest
 	cr_assert_eq(retention_run(W.db, time(NULL), NULL, err, sizeof err), E_OK, "%s", err);
 	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'kato@kampala.example'"), 0);
 	cr_expect_eq(count("SELECT COUNT(*) FROM declarations WHERE contact_email = 'amani@arusha.example'"), 1);
+	cr_expect_eq(count("SELECT COUNT(*) FROM triage_notes WHERE body LIKE 'Typed: someone.else%'"), 0,
+		     "automatic notes go after two years");
 }
 
 Test(matching, the_demo_network_loads_once_and_can_be_matched)
