@@ -102,17 +102,19 @@ static double seconds(void)
 
 Test(accounts, timing_does_not_tell_known_from_unknown_addresses)
 {
-	/* Alternate the two kinds so machine load affects both alike. */
-	double known = 0, unknown = 0;
-	for (int i = 0; i < 4; i++) {
+	/* Alternate the two kinds so machine load affects both alike, and
+	 * compare the fastest of each: other programs on the machine only ever
+	 * add time, so the minimum is the cost of the work itself. */
+	double known = 1e9, unknown = 1e9;
+	for (int i = 0; i < 4; i++) { /* a fifth failure would throttle the account */
 		struct answer a;
 		double t0 = seconds();
 		sign_in(&a, "c.person%40example.org", "not+the+password+" , NULL);
-		known += seconds() - t0;
+		known = fmin(known, seconds() - t0);
 		answer_free(&a);
 		t0 = seconds();
 		sign_in(&a, "ghost%40example.org", "not+the+password+", NULL);
-		unknown += seconds() - t0;
+		unknown = fmin(unknown, seconds() - t0);
 		answer_free(&a);
 	}
 	double ratio = known > unknown ? known / unknown : unknown / known;
