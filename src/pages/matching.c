@@ -32,6 +32,7 @@ struct net {
 	int64_t id;	    /* the network */
 	const char *slug;   /* from the URL */
 	const char *name;   /* in the page's language */
+	const char *name_sv, *name_en; /* in each, for mail in the reader's language */
 	const char *status; /* its status code */
 };
 
@@ -46,6 +47,8 @@ static enum err load_net(struct req *req, struct resp *resp, struct net *n)
 	if (rc != E_OK)
 		return rc;
 	n->name = strcmp(req->lang, "en") == 0 ? en : sv;
+	n->name_sv = sv;
+	n->name_en = en;
 	return pages_require(req, resp, ACT_TRIAGE, n->id);
 }
 
@@ -699,8 +702,9 @@ enum err matching_run(struct req *req, struct resp *resp)
 /* Sends a side its consent link. */
 static enum err ask_consent(struct req *req, int64_t partnership, const char *side,
 			    const char *to, const char *name, const char *lang, const char *own,
-			    const char *other, const char *network)
+			    const char *other, const struct net *n)
 {
+	const char *network = strcmp(lang, "en") == 0 ? n->name_en : n->name_sv;
 	char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
 	token_new(token);
 	token_hash(token, hash);
@@ -779,10 +783,10 @@ enum err matching_confirm(struct req *req, struct resp *resp)
 		rc = db_partnership_insert(req->db, &p, id, pages_now(req), &pid);
 		if (rc == E_OK)
 			rc = ask_consent(req, pid, "swedish", s->contact_email, s->contact_name, s->lang,
-					 s->name, d->name, n.name);
+					 s->name, d->name, &n);
 		if (rc == E_OK)
 			rc = ask_consent(req, pid, "international", d->contact_email, d->contact_name,
-					 d->lang, d->name, s->name, n.name);
+					 d->lang, d->name, s->name, &n);
 		json_t *after = json_pack("{s:I, s:I, s:I}", "network", (json_int_t)n.id, "swedish_org",
 					  (json_int_t)s->org_id, "international_org", (json_int_t)d->org_id);
 		if (rc == E_OK)

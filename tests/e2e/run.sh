@@ -4,11 +4,13 @@
 # Installs the pinned npm packages (playwright-core, axe-core) with npm ci
 # when node_modules is missing or does not match package-lock.json, creates
 # a fresh SQLite database with BUILD/natverk (default: build), starts
-# `natverk serve` on a free port, runs directory.test.mjs in Debian's
-# chromium (playwright never downloads a browser), and stops the server.
-# The last line is "e2e: N passed, M failed"; the exit code is non-zero when
-# anything failed, and 77 ("e2e: skipped (reason)") when node or chromium is
-# missing.
+# `natverk serve` on a free port, runs directory.test.mjs and then
+# flows.test.mjs against it in Debian's chromium (playwright never downloads
+# a browser), and stops the server.  flows.test.mjs reads the set-up link
+# from the server's output and the mails from mail.out next to the database.
+# The last line is "e2e: N passed, M failed" (both files together); the exit
+# code is non-zero when anything failed, and 77 ("e2e: skipped (reason)")
+# when node or chromium is missing.
 #
 # Environment: CHROMIUM (default /usr/bin/chromium), NODE (default node).
 set -u
@@ -96,7 +98,8 @@ db=$tmp/e2e.db
 	broken "could not create the database"
 }
 
-unset NATVERK_DB NATVERK_LISTEN NATVERK_BASE_URL
+# Mail goes to the file next to the database, where flows.test.mjs reads it.
+unset NATVERK_DB NATVERK_LISTEN NATVERK_BASE_URL NATVERK_SMTP_URL NATVERK_MAIL_FILE
 : >"$tmp/serve.out"
 : >"$tmp/serve.err"
 NATVERK_ACCESS_LOG=0 NATVERK_ROOT=$root \
@@ -119,10 +122,17 @@ if [ -z "$url" ]; then
 fi
 
 # Shown as it runs and kept for counting; the exit status goes through a file
-# because a pipeline in sh has the status of its last command.
+# because a pipeline in sh has the status of its last command.  The flows
+# come second: they add to the directory that the first file counts.
 {
-	NATVERK_E2E_URL=$url CHROMIUM=$CHROMIUM "$NODE" "$here/directory.test.mjs" 2>&1
-	echo $? >"$tmp/test.rc"
+	rc=0
+	for t in directory flows; do
+		NATVERK_E2E_URL=$url NATVERK_E2E_SERVE_OUT=$tmp/serve.out NATVERK_E2E_MAIL=$tmp/mail.out \
+			CHROMIUM=$CHROMIUM "$NODE" "$here/$t.test.mjs" 2>&1
+		st=$?
+		[ "$st" -ne 0 ] && rc=$st
+	done
+	echo $rc >"$tmp/test.rc"
 } | tee "$tmp/test.out"
 rc=$(cat "$tmp/test.rc" 2>/dev/null || echo 1)
 if alive "$pid"; then

@@ -464,6 +464,11 @@ Test(matching_world, a_confirmed_run_proposes_partnerships_and_asks_both_sides)
 	cr_assert_not_null(mail);
 	cr_expect_not_null(strstr(mail, "Arusha"));
 	cr_expect_null(strstr(mail, "amani@"), "no address before both agree");
+	cr_expect_not_null(strstr(mail, "Nätverk för klimatet"), "the network in Lena's language: %s", mail);
+	free(mail);
+	mail = mail_to("introduction", "amani@arusha.example");
+	cr_assert_not_null(mail);
+	cr_expect_not_null(strstr(mail, "Network for Climate Action"), "and in Amani's: %s", mail);
 	free(mail);
 	/* Only one run is confirmed; an unknown run is 404. */
 	int64_t second = count("SELECT MAX(id) FROM match_runs");
