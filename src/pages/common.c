@@ -12,6 +12,7 @@
 #include "http/static.h"
 #include "mail/mail.h"
 #include "auth/session.h"
+#include "pages/account.h"
 #include "db/q_audit.h"
 #include "db/q_triage.h"
 #include "util/jsonmem.h"
@@ -644,6 +645,31 @@ enum err pages_public_form(struct req *req, struct resp *resp, const char *form,
 	if (rc == E_OK)
 		rc = db_form_submission(req->db, attempt, req->client_addr, pages_now(req));
 	return rc;
+}
+
+enum err pages_note_add(struct req *req, struct resp *resp, const char *object_type,
+			int64_t object_id, const char *body, const char *back)
+{
+	enum err rc = account_begin(req);
+	if (rc != E_OK)
+		return rc;
+	int64_t note = 0;
+	rc = db_note_add(req->db, object_type, object_id, req->actor->person_id, body,
+			 pages_now(req), &note);
+	if (rc == E_OK) {
+		json_t *after = json_pack("{s:I}", "note_id", (json_int_t)note);
+		rc = pages_audit(req, arena_printf(req->arena, "%s.note", object_type), object_type,
+				 object_id, NULL, after);
+		json_decref(after);
+	}
+	if (rc == E_OK)
+		rc = account_commit(req);
+	else
+		db_rollback(req->db);
+	if (rc != E_OK)
+		return rc;
+	resp_redirect(resp, 303, back);
+	return E_OK;
 }
 
 enum err pages_public_form_done(struct req *req, const char *form)

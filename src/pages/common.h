@@ -123,6 +123,14 @@ enum err pages_public_form(struct req *req, struct resp *resp, const char *form,
 /* Counts a stored submission of a public form, in the caller's transaction. */
 enum err pages_public_form_done(struct req *req, const char *form);
 
+/*
+ * Adds a staff note to a registration or declaration (object_type) in one
+ * transaction with its audit row ("<object_type>.note"), then answers 303
+ * to back.  The body is checked by the caller.
+ */
+enum err pages_note_add(struct req *req, struct resp *resp, const char *object_type,
+			int64_t object_id, const char *body, const char *back);
+
 /* Makes resp a CSV download named filename (the caller writes the body
  * with csv_write_field). */
 void pages_csv(struct req *req, struct resp *resp, const char *filename);

@@ -1906,35 +1906,8 @@ enum err admin_declarations_note(struct req *req, struct resp *resp)
 				     arena_printf(req->arena,
 						  _("Shorten the note to at most %d characters."),
 						  DECL_NOTE_MAX));
-	int64_t note = 0;
-	if ((rc = account_begin(req)) != E_OK)
-		return rc;
-	rc = db_note_add(req->db, "declaration", d.id, req->actor->person_id, body, pages_now(req),
-			 &note);
-	json_t *after = json_pack("{s:I}", "note_id", (json_int_t)note);
-	if (rc == E_OK)
-		rc = pages_audit(req, "declaration.note", "declaration", d.id, NULL, after);
-	json_decref(after);
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
-	if (rc != E_OK)
-		return rc;
-	resp_redirect(resp, 303,
-		      arena_printf(req->arena, "/admin/declarations/%lld#notes", (long long)d.id));
-	return E_OK;
-}
-
-/* Appends one CSV row of fields and the line end. */
-static void csv_row(struct buf *b, const char *const *fields, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(b, ',');
-		csv_write_field(b, fields[i] != NULL ? fields[i] : "");
-	}
-	buf_puts(b, "\r\n");
+	return pages_note_add(req, resp, "declaration", d.id, body,
+			      arena_printf(req->arena, "/admin/declarations/%lld#notes", (long long)d.id));
 }
 
 /*
@@ -1989,7 +1962,7 @@ enum err admin_declarations_csv(struct req *req, struct resp *resp)
 	    _("Published at"),
 	};
 	size_t ncols = sizeof header / sizeof header[0];
-	csv_row(b, header, ncols);
+	csv_write_row(b, header, ncols);
 	for (size_t i = 0; i < n; i++) {
 		const struct decl_row *d = &rows[i];
 		enum decl_status s = DECL_RECEIVED;
@@ -2012,7 +1985,7 @@ enum err admin_declarations_csv(struct req *req, struct resp *resp)
 		    d->created_at,
 		    d->published_at,
 		};
-		csv_row(b, fields, ncols);
+		csv_write_row(b, fields, ncols);
 	}
 	if (buf_failed(b))
 		return E_NOMEM;

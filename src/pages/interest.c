@@ -1580,36 +1580,8 @@ enum err interest_note(struct req *req, struct resp *resp)
 		return detail_invalid(req, resp, &r,
 				      json_pack("{s:s}", "note",
 						_("Write a note of at most 4000 characters.")));
-	if ((rc = account_begin(req)) != E_OK)
-		return rc;
-	int64_t id = 0;
-	rc = db_note_add(req->db, "registration", r.id, req->actor->person_id, note, pages_now(req),
-			 &id);
-	if (rc == E_OK) {
-		json_t *after = json_pack("{s:I}", "note_id", (json_int_t)id);
-		rc = pages_audit(req, "registration.note", "registration", r.id, NULL, after);
-		json_decref(after);
-	}
-	if (rc == E_OK)
-		rc = account_commit(req);
-	else
-		db_rollback(req->db);
-	if (rc != E_OK)
-		return rc;
-	resp_redirect(resp, 303,
-		      arena_printf(req->arena, "/admin/registrations/%lld#notes", (long long)r.id));
-	return E_OK;
-}
-
-/* Writes one CSV row of n fields (NULL as empty) ending in CRLF. */
-static void csv_row(struct buf *b, const char *const *fields, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(b, ',');
-		csv_write_field(b, fields[i] != NULL ? fields[i] : "");
-	}
-	buf_puts(b, "\r\n");
+	return pages_note_add(req, resp, "registration", r.id, note,
+			      arena_printf(req->arena, "/admin/registrations/%lld#notes", (long long)r.id));
 }
 
 /*
@@ -1652,7 +1624,7 @@ enum err interest_csv(struct req *req, struct resp *resp)
 	size_t ncols = sizeof header / sizeof header[0];
 	buf_reset(&resp->body);
 	buf_puts(&resp->body, "\xEF\xBB\xBF");
-	csv_row(&resp->body, header, ncols);
+	csv_write_row(&resp->body, header, ncols);
 	for (size_t i = 0; i < n; i++) {
 		const struct registration *r = &rows[i];
 		const char *fields[] = {
@@ -1675,7 +1647,7 @@ enum err interest_csv(struct req *req, struct resp *resp)
 			r->created_at,
 			r->updated_at,
 		};
-		csv_row(&resp->body, fields, ncols);
+		csv_write_row(&resp->body, fields, ncols);
 	}
 	if (buf_failed(&resp->body))
 		return E_NOMEM;

@@ -174,3 +174,13 @@ void csv_write_field(struct buf *out, const char *s)
 	}
 	buf_putc(out, '"');
 }
+
+void csv_write_row(struct buf *out, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(out, ',');
+		csv_write_field(out, fields[i] != NULL ? fields[i] : "");
+	}
+	buf_puts(out, "\r\n");
+}

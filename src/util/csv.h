@@ -52,4 +52,8 @@ enum err csv_next(struct csv_reader *r, bool *has_row);
  * so that spreadsheets show it as text instead of running it. */
 void csv_write_field(struct buf *out, const char *s);
 
+/* Appends one row of n fields (NULL as empty) with csv_write_field,
+ * separated by commas and ended by CRLF. */
+void csv_write_row(struct buf *out, const char *const *fields, size_t n);
+
 #endif

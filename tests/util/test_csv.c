@@ -83,3 +83,13 @@ Test(csv, write_escapes_and_defuses_formulas)
 		buf_free(&b);
 	}
 }
+
+Test(csv, write_row)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	const char *fields[] = {"Lund", NULL, "a,b", "=1+1"};
+	csv_write_row(&b, fields, 4);
+	cr_expect_str_eq(buf_str(&b), "Lund,,\"a,b\",\"'=1+1\"\r\n");
+	buf_free(&b);
+}
