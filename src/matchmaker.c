@@ -108,7 +108,7 @@ enum err mm_load(struct db *db, struct arena *a, int64_t network, struct matchma
 	memset(m, 0, sizeof *m);
 	m->network_id = network;
 	const char *weights_json;
-	enum err rc = db_match_settings(db, a, network, &weights_json, &m->cap);
+	enum err rc = db_match_settings(db, a, network, &weights_json, &m->cap, &m->settings_version);
 	if (rc != E_OK)
 		return rc;
 	mm_weights_parse(weights_json, &m->weights);

@@ -19,6 +19,7 @@ struct matchmaker {
 	int64_t network_id;	      /* the network */
 	struct score_weights weights; /* from its settings, or the defaults */
 	int64_t cap;		      /* partnerships per country at most, -1 none */
+	int64_t settings_version;     /* of the stored settings, 0 when never set */
 	struct mq_swedish *rows;      /* Swedish participants */
 	size_t nrows;		      /* how many */
 	struct mq_intl **cols;	      /* candidates whose country is in the network */

@@ -235,13 +235,14 @@ enum err db_match_constraints(struct db *db, struct arena *a, int64_t network,
 }
 
 enum err db_match_settings(struct db *db, struct arena *a, int64_t network,
-			   const char **weights_json, int64_t *cap)
+			   const char **weights_json, int64_t *cap, int64_t *version)
 {
 	*weights_json = NULL;
 	*cap = -1;
+	*version = 0;
 	struct db_stmt *st;
 	enum err rc = db_prepare(db,
-				 "SELECT weights_json, cap_per_country FROM match_settings "
+				 "SELECT weights_json, cap_per_country, version FROM match_settings "
 				 "WHERE network_id = $1",
 				 &st);
 	if (rc != E_OK)
@@ -252,21 +253,26 @@ enum err db_match_settings(struct db *db, struct arena *a, int64_t network,
 	if (rc == E_OK && row) {
 		*weights_json = q_text(a, st, 0);
 		*cap = db_col_is_null(st, 1) ? -1 : db_col_int(st, 1);
+		*version = db_col_int(st, 2);
 	}
 	db_done(st);
 	return rc;
 }
 
 enum err db_match_settings_set(struct db *db, int64_t network, const char *weights_json,
-			       int64_t cap, const char *now)
+			       int64_t cap, int64_t version, const char *now)
 {
+	/* The first save inserts (a second first save meets the primary key);
+	 * later ones update only the version they started from. */
 	struct db_stmt *st;
 	enum err rc = db_prepare(db,
-				 "INSERT INTO match_settings (network_id, weights_json, cap_per_country, "
-				 "updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (network_id) DO UPDATE "
-				 "SET weights_json = excluded.weights_json, "
-				 "cap_per_country = excluded.cap_per_country, "
-				 "updated_at = excluded.updated_at, version = match_settings.version + 1",
+				 version == 0
+				     ? "INSERT INTO match_settings (network_id, weights_json, "
+				       "cap_per_country, updated_at, version) "
+				       "VALUES ($1, $2, $3, $4, 1)"
+				     : "UPDATE match_settings SET weights_json = $2, cap_per_country = $3, "
+				       "updated_at = $4, version = version + 1 "
+				       "WHERE network_id = $1 AND version = $5",
 				 &st);
 	if (rc != E_OK)
 		return rc;
@@ -277,7 +283,9 @@ enum err db_match_settings_set(struct db *db, int64_t network, const char *weigh
 	else
 		db_bind_null(st, 3);
 	db_bind_text(st, 4, now);
-	return q_write(st, E_OK);
+	if (version != 0)
+		db_bind_int(st, 5, version);
+	return q_write(st, E_CONFLICT);
 }
 
 enum err db_match_constraint_set(struct db *db, int64_t network, int64_t reg, int64_t decl,

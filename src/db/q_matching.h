@@ -74,11 +74,13 @@ enum err db_match_rankings(struct db *db, struct arena *a, int64_t network, stru
 enum err db_match_constraints(struct db *db, struct arena *a, int64_t network,
 			      struct mq_pair **rows, size_t *n);
 
-/* Settings: *weights_json NULL and *cap -1 when never set. */
+/* Settings: *weights_json NULL, *cap -1 and *version 0 when never set. */
 enum err db_match_settings(struct db *db, struct arena *a, int64_t network,
-			   const char **weights_json, int64_t *cap);
+			   const char **weights_json, int64_t *cap, int64_t *version);
+/* Stores the settings if they are still at version (0: never set):
+ * E_CONFLICT when someone changed them meanwhile. */
 enum err db_match_settings_set(struct db *db, int64_t network, const char *weights_json,
-			       int64_t cap, const char *now);
+			       int64_t cap, int64_t version, const char *now);
 
 /* Sets (kind "lock"/"forbid") or clears (kind NULL) the constraint on a pair. */
 enum err db_match_constraint_set(struct db *db, int64_t network, int64_t reg, int64_t decl,

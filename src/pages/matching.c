@@ -455,6 +455,7 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 	json_object_set_new(model, "excluded", excluded);
 	json_object_set_new(model, "weights", weights);
 	json_object_set_new(model, "cap", m.cap > 0 ? json_integer(m.cap) : json_null());
+	json_object_set_new(model, "settings_version", json_integer(m.settings_version));
 	json_object_set_new(model, "ranked", json_boolean(m.ranked));
 	json_object_set_new(model, "runs", run_list);
 	json_object_set_new(model, "confirmed", json_boolean(confirmed));
@@ -463,10 +464,11 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 	resp_page(resp, "matching/show", model);
 	resp->no_store = true;
 	if (!req->wants_json) {
-		resp->view = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:s}", "csrf", pages_csrf(req, resp),
+		resp->view = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:s}", "csrf", pages_csrf(req, resp),
 				       "cap_text", m.cap > 0 ? arena_printf(req->arena, "%lld", (long long)m.cap) : "",
 				       "has_rows", m.nrows > 0 && m.ncols > 0, "has_excluded", m.nexcluded > 0,
-				       "stable", stable, "has_runs", nruns > 0,
+				       "stable", stable, "has_runs", nruns > 0, "settings_version",
+				       arena_printf(req->arena, "%lld", (long long)m.settings_version),
 				       "base", arena_printf(req->arena, "/networks/%s/matching", n.slug));
 		if (errors != NULL) {
 			pages_form_errors(resp->view, errors);
@@ -550,13 +552,31 @@ enum err matching_settings(struct req *req, struct resp *resp)
 	}
 	json_decref(errors);
 	const char *before_json, *after_json = jsonmem_dump(req->arena, w, JSON_COMPACT | JSON_SORT_KEYS);
-	int64_t before_cap;
-	if ((rc = db_match_settings(req->db, req->arena, n.id, &before_json, &before_cap)) != E_OK ||
+	int64_t before_cap, version;
+	if ((rc = db_match_settings(req->db, req->arena, n.id, &before_json, &before_cap, &version)) != E_OK ||
 	    (rc = account_begin(req)) != E_OK) {
 		json_decref(w);
 		return rc;
 	}
-	rc = db_match_settings_set(req->db, n.id, after_json, cap, pages_now(req));
+	/* The version the form was made from: a concurrent save wins, and
+	 * this one is shown the page again with the other's values. */
+	int64_t seen = 0;
+	const char *seen_text = req_form(req, "version");
+	if (seen_text != NULL && !str_to_i64(seen_text, 0, INT64_MAX, &seen))
+		seen = -1;
+	rc = db_match_settings_set(req->db, n.id, after_json, cap, seen_text == NULL ? version : seen,
+				   pages_now(req));
+	if (rc == E_CONFLICT) {
+		db_rollback(req->db);
+		json_decref(w);
+		const char *why = _("Someone saved other weights meanwhile; they are shown below. "
+				    "Make your change again if it is still needed.");
+		if (req->wants_json)
+			return resp_error(resp, E_CONFLICT, why);
+		rc = invalid(req, resp, &n, json_pack("{s:s}", "weights", why));
+		resp->status = 409;
+		return rc;
+	}
 	return finish(req, resp, &n, rc, "matching.settings",
 		      json_pack("{s:s?, s:I}", "weights", before_json, "cap", (json_int_t)before_cap),
 		      json_pack("{s:o, s:I}", "weights", w, "cap", (json_int_t)cap));

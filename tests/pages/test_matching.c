@@ -347,6 +347,18 @@ Test(matching_world, weights_and_the_cap_are_validated_stored_and_used)
 	cr_expect_eq(json_integer_value(json_object_get(m, "cap")), 1);
 	json_decref(m);
 	cr_expect_eq(count("SELECT COUNT(*) FROM audit_log WHERE action = 'matching.settings'"), 2);
+	/* A form made before the last save is refused, and shows what is stored. */
+	{
+		const char *sc = w_session(WHO_COORDINATOR);
+		struct answer stale;
+		w_call(&stale, "POST", "/networks/klimat/matching/settings", sc,
+		       w_form(sc, "version=1&topic=0&country=0&population=0&language=0&preference=0&contact=0&cap=5"),
+		       NULL);
+		cr_expect_eq(stale.status, 409);
+		cr_expect_not_null(strstr(stale.body, "value=\"1\""), "the stored cap is shown");
+		answer_free(&stale);
+	}
+	cr_expect_eq(count("SELECT cap_per_country FROM match_settings"), 1, "nothing changed");
 	/* A decimal comma, as written in Swedish, is a number too. */
 	cr_assert_eq(post("/networks/klimat/matching/settings",
 			  "topic=1%2C5&country=2&population=1&language=2&preference=2&contact=1&cap="),
