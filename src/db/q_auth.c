@@ -210,6 +210,27 @@ enum err db_links_expire(struct db *db, int64_t person, const char *kind, const 
 	return q_write(st, E_OK);
 }
 
+enum err db_invitations_upgrade(struct db *db, const char *email, const char *payload,
+				const char *now, int64_t *n)
+{
+	*n = 0;
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "UPDATE one_time_links SET payload = $2 WHERE kind = 'invitation' "
+				 "AND lower(email) = lower($1) AND used_at IS NULL AND expires_at > $3 "
+				 "AND payload LIKE '{\"kind\":\"x\",%'",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, payload);
+	db_bind_text(st, 3, now);
+	rc = db_step(st, NULL);
+	*n = db_changes(st);
+	db_done(st);
+	return rc;
+}
+
 enum err db_api_token_insert(struct db *db, const char *token_hash, const struct api_token_row *t,
 			     int64_t *id)
 {

@@ -57,6 +57,10 @@ enum err db_link_by_hash(struct db *db, struct arena *a, const char *token_hash,
 enum err db_link_use(struct db *db, int64_t id, const char *now);
 /* Ends every unused link of a kind for a person (e.g. older reset links). */
 enum err db_links_expire(struct db *db, int64_t person, const char *kind, const char *now);
+/* Gives the unused, unexpired invitations to email that grant a plain
+ * account (payload kind "x") the payload instead; *n counts them. */
+enum err db_invitations_upgrade(struct db *db, const char *email, const char *payload,
+				const char *now, int64_t *n);
 
 struct api_token_row {
 	int64_t id;		  /* primary key */

@@ -702,14 +702,38 @@ const char *account_grant_text(struct req *req, const struct grant *g)
 	return arena_printf(req->arena, "%s, %s", role, object != NULL ? object : "?");
 }
 
-enum err account_invite(struct req *req, const char *email, const char *name, const char *lang,
-			const struct grant *g)
+/* An invitation's payload: the grant and the invitee's name. */
+static char *invitation_payload(struct req *req, const struct grant *g, const char *name)
 {
 	char kind[2] = {g->kind, '\0'};
 	json_t *payload = json_pack("{s:s, s:s, s:I, s:o}", "kind", kind, "role", g->role,
 				    "object_id", (json_int_t)g->object_id, "name", pages_str(name));
 	char *text = jsonmem_dump(req->arena, payload, JSON_COMPACT);
 	json_decref(payload);
+	return text;
+}
+
+enum err account_invite_or_upgrade(struct req *req, const char *email, const char *name,
+				   const char *lang, const struct grant *g)
+{
+	int64_t n = 0;
+	enum err rc = db_invitations_upgrade(req->db, email, invitation_payload(req, g, name),
+					     pages_now(req), &n);
+	if (rc != E_OK || n == 0)
+		return rc != E_OK ? rc : account_invite(req, email, name, lang, g);
+	char kind[2] = {g->kind, '\0'};
+	json_t *after = json_pack("{s:s, s:s, s:s, s:I}", "email", "[personal data]", "kind", kind,
+				  "role", g->role, "object_id", (json_int_t)g->object_id);
+	rc = pages_audit(req, "invitation.upgrade", "invitation", 0, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
+enum err account_invite(struct req *req, const char *email, const char *name, const char *lang,
+			const struct grant *g)
+{
+	char kind[2] = {g->kind, '\0'};
+	char *text = invitation_payload(req, g, name);
 	char token[TOKEN_LEN + 1];
 	int64_t id = 0;
 	enum err rc = link_create(req->db, LINK_INVITATION, 0, email, text, req->actor->person_id,

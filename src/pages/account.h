@@ -50,6 +50,14 @@ struct grant {
 enum err account_invite(struct req *req, const char *email, const char *name, const char *lang,
 			const struct grant *g);
 
+/*
+ * As account_invite, but when email still holds an unused invitation to a
+ * plain account (sent with a registration of interest), that invitation
+ * grants g instead and no second mail is sent.
+ */
+enum err account_invite_or_upgrade(struct req *req, const char *email, const char *name,
+				   const char *lang, const struct grant *g);
+
 /* A person's name as typed: trimmed, 1..NAME_MAX_CHARS characters, in the
  * arena; NULL when empty or too long. */
 const char *account_name(struct arena *a, const char *typed);

@@ -1393,7 +1393,7 @@ static enum err make_contact_person(struct req *req, const struct registration *
 		return account_grant(req, p.id, &g);
 	if (rc != E_NOTFOUND)
 		return rc;
-	return account_invite(req, r->contact_email, r->contact_name, r->lang, &g);
+	return account_invite_or_upgrade(req, r->contact_email, r->contact_name, r->lang, &g);
 }
 
 /*

@@ -929,6 +929,11 @@ Test(interest, triage_moves_are_allowed_and_refused_per_role)
 	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links WHERE kind = 'invitation' "
 			 "AND email = 'nina@lund.example' AND payload LIKE '%contact_person%'"),
 		     1, "no account yet: invited as contact person");
+	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links WHERE kind = 'invitation' "
+			 "AND email = 'nina@lund.example'"),
+		     1, "the invitation sent with the registration now grants that role");
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'invitation' AND to_email = 'nina@lund.example'"),
+		     1, "one invitation mail, not two");
 	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_status'"), 2);
 	char *body = text_t("SELECT body FROM outbox WHERE kind = 'interest_status' ORDER BY id DESC", NULL);
 	cr_expect_not_null(strstr(body, "Nätverk för klimatet"), "%s", body);
