@@ -129,12 +129,20 @@ static enum err load(struct db *db, struct arena *a, int64_t *network)
 				   international[i].province, international[i].population, DEMO_AT};
 		buf_free(&folded);
 		buf_free(&key);
-		int64_t org, decl;
+		int64_t org = 0, decl;
 		rc = run(db,
 			 "INSERT INTO organisations (kind, name, name_folded, sort_key, country_iso2, "
 			 "province, population, created_at, updated_at) VALUES ('local_government', "
-			 "$1, $2, $3, $4, $5, CAST($6 AS BIGINT), $7, $7) RETURNING id",
+			 "$1, $2, $3, $4, $5, CAST($6 AS BIGINT), $7, $7) ON CONFLICT DO NOTHING "
+			 "RETURNING id",
 			 o, 7, &org);
+		if (rc == E_OK && org == 0) { /* declared for real already: use it */
+			const char *same[] = {o[1], o[3]};
+			rc = run(db,
+				 "SELECT id FROM organisations WHERE kind = 'local_government' "
+				 "AND name_folded = $1 AND country_iso2 = $2",
+				 same, 2, &org);
+		}
 		if (rc != E_OK)
 			break;
 		char email[96];

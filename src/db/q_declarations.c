@@ -135,7 +135,8 @@ enum err db_intl_org_insert(struct db *db, const struct intl_org_new *o, int64_t
 	    db_prepare(db,
 		       "INSERT INTO organisations (kind, name, name_folded, sort_key, "
 		       "country_iso2, province, population, created_at, updated_at) "
-		       "VALUES ('local_government', $1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+		       "VALUES ('local_government', $1, $2, $3, $4, $5, $6, $7, $7) "
+		       "ON CONFLICT DO NOTHING RETURNING id",
 		       &st);
 	if (rc != E_OK)
 		return rc;
@@ -146,7 +147,9 @@ enum err db_intl_org_insert(struct db *db, const struct intl_org_new *o, int64_t
 	db_bind_text(st, 5, o->province);
 	bind_opt_int(st, 6, o->population);
 	db_bind_text(st, 7, o->now);
-	return q_insert_id(st, id);
+	*id = 0;
+	rc = q_insert_id(st, id);
+	return rc == E_OK && *id == 0 ? E_CONFLICT : rc;
 }
 
 enum err db_intl_org_options(struct db *db, struct arena *a, struct intl_org_option **rows,

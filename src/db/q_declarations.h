@@ -178,7 +178,9 @@ struct contact_row {
  * (kind 'local_government'); E_NOTFOUND when there is none. */
 enum err db_intl_org_find(struct db *db, const char *name_folded, const char *iso2, int64_t *id);
 
-/* Adds an international local government; *id gets the key. */
+/* Adds an international local government; *id gets the key.  E_CONFLICT
+ * when one with the same folded name and country exists (added since the
+ * caller looked). */
 enum err db_intl_org_insert(struct db *db, const struct intl_org_new *o, int64_t *id);
 
 /* Every international local government, by name. */

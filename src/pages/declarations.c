@@ -591,6 +591,18 @@ static enum err read_input(struct req *req, const struct form_lists *l, struct d
 	return E_OK;
 }
 
+
+/* The audit row of a municipality added by a declaration. */
+static enum err audit_new_org(struct req *req, const struct intl_org_new *o, int64_t org)
+{
+	json_t *after = json_pack("{s:s, s:s, s:s, s:s, s:o}", "kind", "local_government", "name",
+				  o->name, "country", o->country_iso2, "province", o->province,
+				  "population", population_json(o->population));
+	enum err rc = pages_audit(req, "organisation.create", "organisation", org, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
 /* Stores a checked declaration in one transaction: the municipality (an
  * existing one with the same folded name and country is reused), the
  * declaration with its topics and languages, the audit rows, the
@@ -610,14 +622,12 @@ static enum err save(struct req *req, struct decl_input *in)
 		rc = db_intl_org_find(req->db, in->org.name_folded, in->org.country_iso2, &org);
 		if (rc == E_NOTFOUND) {
 			rc = db_intl_org_insert(req->db, &in->org, &org);
-			json_t *after = json_pack(
-			    "{s:s, s:s, s:s, s:s, s:o}", "kind", "local_government", "name",
-			    in->org.name, "country", in->org.country_iso2, "province",
-			    in->org.province, "population", population_json(in->org.population));
-			if (rc == E_OK)
-				rc = pages_audit(req, "organisation.create", "organisation", org,
-						 NULL, after);
-			json_decref(after);
+			/* Added by a declaration at the same moment: use that one. */
+			if (rc == E_CONFLICT)
+				rc = db_intl_org_find(req->db, in->org.name_folded,
+						      in->org.country_iso2, &org);
+			else if (rc == E_OK)
+				rc = audit_new_org(req, &in->org, org);
 		}
 	}
 	in->decl.organisation_id = org;

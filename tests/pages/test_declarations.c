@@ -1690,3 +1690,20 @@ Test(declarations, a_country_is_eligible_through_the_last_day_of_its_period)
 	declare(chosen);
 	cr_expect_eq(decl_count("SELECT COUNT(*) FROM declarations"), 2);
 }
+
+Test(declarations, one_local_government_per_name_and_country)
+{
+	struct intl_org_new o = {"Kisumu", "kisumu", "kisumu", "KE", "Kisumu County", 610000, w_now()};
+	int64_t first = 0, second = 0, found = 0;
+	cr_assert_eq(db_intl_org_insert(W.db, &o, &first), E_OK);
+	cr_expect_gt(first, 0);
+	/* A second first declaration at the same moment adds nothing... */
+	cr_expect_eq(db_intl_org_insert(W.db, &o, &second), E_CONFLICT);
+	/* ...and finds the one there is. */
+	cr_assert_eq(db_intl_org_find(W.db, "kisumu", "KE", &found), E_OK);
+	cr_expect_eq(found, first);
+	/* The same name in another country is another municipality. */
+	o.country_iso2 = "TZ";
+	cr_expect_eq(db_intl_org_insert(W.db, &o, &second), E_OK);
+	cr_expect_neq(second, first);
+}

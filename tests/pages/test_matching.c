@@ -704,8 +704,12 @@ Test(matching, the_demo_network_loads_once_and_can_be_matched)
 {
 	bool loaded;
 	char err[256];
+	/* Kisumu declared interest for real before the demo was loaded. */
+	exec("INSERT INTO organisations (kind, name, name_folded, sort_key, country_iso2, created_at, updated_at) "
+	     "VALUES ('local_government', 'Kisumu', 'kisumu', 'kisumu', 'KE', '2026-01-01', '2026-01-01')");
 	cr_assert_eq(demo_load(W.db, &loaded, err, sizeof err), E_OK, "%s", err);
 	cr_expect(loaded);
+	cr_expect_eq(count("SELECT COUNT(*) FROM organisations WHERE name = 'Kisumu'"), 1, "reused");
 	cr_assert_eq(demo_load(W.db, &loaded, err, sizeof err), E_OK, "%s", err);
 	cr_expect_not(loaded, "a second time changes nothing");
 	cr_expect_eq(count("SELECT COUNT(*) FROM networks WHERE slug = 'demo-climate'"), 1);
