@@ -200,6 +200,28 @@ static enum err pairs(struct db *db, struct arena *a, const char *sql, int64_t n
 	return E_OK;
 }
 
+enum err db_match_without_contact(struct db *db, int64_t network, int64_t *registrations,
+				  int64_t *declarations)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(
+		db,
+		"SELECT (SELECT COUNT(*) FROM interest_registrations r WHERE r.status = 'accepted' "
+		"AND r.contact_email = '' AND " REG_NETWORK " = $1), "
+		"(SELECT COUNT(*) FROM declarations d WHERE d.status = 'approved' "
+		"AND d.assigned_network_id = $1 AND d.contact_email = '')",
+		&st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, network);
+	bool row;
+	rc = db_step(st, &row);
+	*registrations = rc == E_OK && row ? db_col_int(st, 0) : 0;
+	*declarations = rc == E_OK && row ? db_col_int(st, 1) : 0;
+	db_done(st);
+	return rc;
+}
+
 enum err db_match_contacts(struct db *db, struct arena *a, int64_t network, struct mq_pair **rows,
 			   size_t *n)
 {

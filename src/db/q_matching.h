@@ -64,6 +64,11 @@ enum err db_match_swedish(struct db *db, struct arena *a, int64_t network, struc
 			  size_t *n);
 enum err db_match_intl(struct db *db, struct arena *a, int64_t network, struct mq_intl **rows,
 		       size_t *n);
+/* How many accepted registrations and approved declarations of the
+ * network are left out because their contact was erased. */
+enum err db_match_without_contact(struct db *db, int64_t network, int64_t *registrations,
+				  int64_t *declarations);
+
 /* Pairs with an accepted contact request (the Swedish organisation asked). */
 enum err db_match_contacts(struct db *db, struct arena *a, int64_t network, struct mq_pair **rows,
 			   size_t *n);

@@ -438,6 +438,9 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 							"swedish_answer", partnership_label(ps[k].swedish_answer),
 							"international_answer",
 							partnership_label(ps[k].international_answer)));
+	int64_t lost_reg = 0, lost_decl = 0;
+	if (rc == E_OK)
+		rc = db_match_without_contact(req->db, n.id, &lost_reg, &lost_decl);
 	proposal_free(&p);
 	if (rc != E_OK) {
 		json_decref(model);
@@ -456,6 +459,7 @@ static enum err show(struct req *req, struct resp *resp, const struct net *np, c
 	json_object_set_new(model, "weights", weights);
 	json_object_set_new(model, "cap", m.cap > 0 ? json_integer(m.cap) : json_null());
 	json_object_set_new(model, "settings_version", json_integer(m.settings_version));
+	json_object_set_new(model, "without_contact", json_integer(lost_reg + lost_decl));
 	json_object_set_new(model, "ranked", json_boolean(m.ranked));
 	json_object_set_new(model, "runs", run_list);
 	json_object_set_new(model, "confirmed", json_boolean(confirmed));

@@ -684,6 +684,11 @@ Test(matching_world, erasure_and_retention_blank_the_contact_details_of_interest
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM interest_registrations WHERE id = %lld "
 		 "AND contact_email = '' AND contact_name = '' AND status = 'accepted'", (long long)M.lund);
 	cr_expect_eq(count(sql), 1, "the registration stays, the contact goes");
+	int status;
+	json_t *m = page(WHO_COORDINATOR, NULL, &status);
+	cr_expect_eq(json_integer_value(json_object_get(m, "without_contact")), 1, "Lund is left out, and said so");
+	cr_expect_eq(json_array_size(json_object_get(m, "rows")), 2);
+	json_decref(m);
 	cr_expect_eq(count("SELECT COUNT(*) FROM triage_notes WHERE body LIKE 'Typed: lena%'"), 0,
 		     "the automatic note with her address goes");
 	cr_expect_eq(count("SELECT COUNT(*) FROM triage_notes WHERE author_id IS NOT NULL"), 1,
