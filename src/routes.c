@@ -74,6 +74,7 @@ static const struct route routes[] = {
 	{HTTP_POST, "/admin/registrations/{id}/status", interest_status, ROUTE_DB, 0, "interest_status"},
 	{HTTP_POST, "/admin/registrations/{id}/network", interest_assign, ROUTE_DB, 0, "interest_assign"},
 	{HTTP_POST, "/admin/registrations/{id}/notes", interest_note, ROUTE_DB, 0, "interest_note"},
+	{HTTP_POST, "/admin/registrations/{id}/contact", interest_contact, ROUTE_DB, 0, "interest_contact"},
 	{HTTP_GET, "/admin/networks/{id}/registrations.csv", interest_csv, ROUTE_DB, 0, "interest_csv"},
 	/* end interest */
 	/* declarations (international side) and the partner board: pages/declarations.c */

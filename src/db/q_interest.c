@@ -578,6 +578,34 @@ enum err db_registration_assign(struct db *db, int64_t id, int64_t network_id, c
 	return q_write(st, E_CONFLICT);
 }
 
+enum err db_registration_set_contact(struct db *db, int64_t id, int64_t version,
+				     const struct registration_input *in, const char *now)
+{
+	struct db_stmt *st;
+	enum err rc = db_prepare(db,
+				 "UPDATE interest_registrations SET contact_name = $3, contact_email = $4, "
+				 "contact_phone = $5, contact_position = $6, lang = $7, updated_at = $8, "
+				 "version = version + 1 WHERE id = $1 AND version = $2",
+				 &st);
+	if (rc != E_OK)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, version);
+	db_bind_text(st, 3, in->contact_name);
+	db_bind_text(st, 4, in->contact_email);
+	if (in->contact_phone != NULL)
+		db_bind_text(st, 5, in->contact_phone);
+	else
+		db_bind_null(st, 5);
+	if (in->contact_position != NULL)
+		db_bind_text(st, 6, in->contact_position);
+	else
+		db_bind_null(st, 6);
+	db_bind_text(st, 7, in->lang);
+	db_bind_text(st, 8, now);
+	return q_write(st, E_CONFLICT);
+}
+
 enum err db_registration_in_network(struct db *db, struct arena *a, int64_t organisation_id,
 				    int64_t network_id, int64_t except, int64_t *id,
 				    const char **status)

@@ -191,6 +191,11 @@ enum err db_registration_set_status(struct db *db, int64_t id, const char *from,
  * in dialogue; E_CONFLICT when it is not (decided meanwhile). */
 enum err db_registration_assign(struct db *db, int64_t id, int64_t network_id, const char *now);
 
+/* Staff replace the contact (phone and position may be NULL) if the
+ * registration is still at version: E_CONFLICT otherwise. */
+enum err db_registration_set_contact(struct db *db, int64_t id, int64_t version,
+				     const struct registration_input *in, const char *now);
+
 /* Another registration of organisation than except that asks for network
  * or was assigned to it, whatever its status: *id (0 when none) and, in
  * the arena, its *status. */

@@ -1318,6 +1318,12 @@ static enum err detail_model(struct req *req, struct resp *resp, const struct re
 						       (long long)r->id))
 			    : json_null());
 		set(m, "form", json_pack("{s:s}", "note", ""));
+		set(m, "contact_form",
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "contact_name", r->contact_name,
+			      "contact_email", r->contact_email, "contact_phone",
+			      r->contact_phone != NULL ? r->contact_phone : "", "contact_position",
+			      r->contact_position != NULL ? r->contact_position : "", "lang", r->lang,
+			      "version", (json_int_t)r->version));
 	}
 	*out = m;
 	return E_OK;
@@ -1358,6 +1364,15 @@ static enum err detail_invalid(struct req *req, struct resp *resp, const struct 
 	if (!req->wants_json) {
 		const char *note = req_form(req, "note");
 		set(m, "form", json_pack("{s:s}", "note", note != NULL ? note : ""));
+		/* The contact form keeps what was typed. */
+		static const char *const typed[] = {"contact_name", "contact_email", "contact_phone",
+						    "contact_position"};
+		json_t *contact = json_object_get(m, "contact_form");
+		for (size_t i = 0; contact != NULL && i < sizeof typed / sizeof typed[0]; i++) {
+			const char *v = req_form(req, typed[i]);
+			if (v != NULL)
+				set(contact, typed[i], json_string(v));
+		}
 	}
 	return pages_form_invalid(req, resp, "admin/registration", m, errors);
 }
@@ -1557,6 +1572,75 @@ enum err interest_assign(struct req *req, struct resp *resp)
 	if (rc == E_CONFLICT)
 		return resp_error(resp, E_CONFLICT,
 				  _("This registration is decided or withdrawn; its network can no longer change."));
+	if (rc != E_OK)
+		return rc;
+	resp_redirect(resp, 303, arena_printf(req->arena, "/admin/registrations/%lld", (long long)r.id));
+	return E_OK;
+}
+
+/*
+ * POST /admin/registrations/{id}/contact
+ * Staff, and the coordinator of its network (CSRF).  Form: contact_name,
+ * contact_email, contact_phone, contact_position, lang, version (of the
+ * page).  Replaces the contact person on purpose (a repeated public form
+ * never does; it leaves a note), mails the previous contact, and when the
+ * registration is accepted or matched makes the new contact the
+ * organisation's contact person.  303 back; 422 with the page and the
+ * fields marked; 409 when the registration changed meanwhile; 401, 403,
+ * 404.
+ */
+enum err interest_contact(struct req *req, struct resp *resp)
+{
+	struct registration r;
+	enum err rc = load_for_triage(req, resp, &r);
+	if (rc != E_OK)
+		return rc;
+	json_t *errors = json_object();
+	struct checked c;
+	memset(&c, 0, sizeof c);
+	check_contact(req, errors, &c);
+	int64_t version = r.version;
+	const char *v = req_form(req, "version");
+	if (v != NULL && v[0] != '\0' && !str_to_i64(v, 1, INT64_MAX, &version))
+		version = 0;
+	if (json_object_size(errors) > 0)
+		return detail_invalid(req, resp, &r, errors);
+	json_decref(errors);
+	if ((rc = account_begin(req)) != E_OK)
+		return rc;
+	rc = db_registration_set_contact(req->db, r.id, version, &c.in, pages_now(req));
+	if (rc == E_CONFLICT) {
+		db_rollback(req->db);
+		return resp_error(resp, E_CONFLICT,
+				  _("Someone else changed this registration meanwhile. Open it again and make the change there."));
+	}
+	bool changed = strcasecmp(r.contact_email, c.in.contact_email) != 0;
+	if (rc == E_OK && changed && r.contact_email[0] != '\0') {
+		/* The previous contact learns who took over, in their language. */
+		json_t *data = json_pack("{s:s, s:s, s:s}", "name", r.contact_name, "organisation",
+					 r.organisation, "new_name", c.in.contact_name);
+		rc = pages_mail(req, "interest_contact", "mail/interest_contact_changed",
+				r.contact_email, 0, r.lang, data);
+		json_decref(data);
+	}
+	if (rc == E_OK && changed &&
+	    (strcmp(r.status, "accepted") == 0 || strcmp(r.status, "matched") == 0)) {
+		struct registration now = r;
+		now.contact_name = c.in.contact_name;
+		now.contact_email = c.in.contact_email;
+		now.lang = c.in.lang;
+		rc = make_contact_person(req, &now);
+	}
+	if (rc == E_OK) {
+		json_t *after = json_pack("{s:s, s:b}", "contact", "[personal data]", "new_address",
+					  changed);
+		rc = pages_audit(req, "registration.contact", "registration", r.id, NULL, after);
+		json_decref(after);
+	}
+	if (rc == E_OK)
+		rc = account_commit(req);
+	else
+		db_rollback(req->db);
 	if (rc != E_OK)
 		return rc;
 	resp_redirect(resp, 303, arena_printf(req->arena, "/admin/registrations/%lld", (long long)r.id));

@@ -36,6 +36,7 @@ enum err interest_show(struct req *req, struct resp *resp);
 enum err interest_status(struct req *req, struct resp *resp);
 enum err interest_assign(struct req *req, struct resp *resp);
 enum err interest_note(struct req *req, struct resp *resp);
+enum err interest_contact(struct req *req, struct resp *resp);
 enum err interest_csv(struct req *req, struct resp *resp);
 
 #endif

@@ -1408,3 +1408,50 @@ Test(interest, the_csv_defuses_a_leading_tab_and_quotes_a_carriage_return)
 	rows_free(&rows);
 	answer_free(&a);
 }
+
+Test(interest, staff_change_the_contact_on_purpose)
+{
+	int64_t id = register_ok("");
+	char path[96], assign[96], form[128];
+	snprintf(path, sizeof path, "/admin/registrations/%lld/contact", (long long)id);
+	struct answer a;
+	/* A bad address: the page again, the field marked, nothing stored. */
+	call_as(&a, "POST", path, w_session(WHO_COORDINATOR),
+		"contact_name=Olle+Lund&contact_email=not-an-address&lang=sv", false, NULL);
+	cr_expect_eq(a.status, 422);
+	cr_expect_not_null(strstr(a.body, "contact_email-error"));
+	cr_expect_not_null(strstr(a.body, "value=\"not-an-address\""), "what was typed is kept");
+	answer_free(&a);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE contact_email = 'olle@lund.example'"), 0);
+	/* A stale page: 409. */
+	call_as(&a, "POST", path, w_session(WHO_COORDINATOR),
+		"contact_name=Olle+Lund&contact_email=olle%40lund.example&lang=sv&version=999", false, NULL);
+	cr_expect_eq(a.status, 409);
+	answer_free(&a);
+	/* Accepted first, then the contact changes: the new one is invited as
+	 * contact person and the previous one is told. */
+	snprintf(assign, sizeof assign, "/admin/registrations/%lld/network", (long long)id);
+	snprintf(form, sizeof form, "network_id=%lld", (long long)W.network);
+	call_as(&a, "POST", assign, w_session(WHO_ADMIN), form, false, NULL);
+	cr_assert_eq(a.status, 303);
+	answer_free(&a);
+	expect_status(w_session(WHO_ADMIN), id, "to=accepted", 303);
+	call_as(&a, "POST", path, w_session(WHO_COORDINATOR),
+		"contact_name=Olle+Lund&contact_email=olle%40lund.example&contact_phone=046-35+50+00&lang=en", false, NULL);
+	cr_expect_eq(a.status, 303, "%s", a.body);
+	answer_free(&a);
+	cr_expect_eq(num("SELECT COUNT(*) FROM interest_registrations WHERE contact_email = 'olle@lund.example' "
+			 "AND contact_name = 'Olle Lund' AND lang = 'en' AND status = 'accepted'"),
+		     1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM outbox WHERE kind = 'interest_contact'"), 1, "the previous contact is told");
+	cr_expect_eq(num("SELECT COUNT(*) FROM one_time_links WHERE kind = 'invitation' AND email = 'olle@lund.example' "
+			 "AND payload LIKE '%contact_person%'"),
+		     1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.contact' "
+			 "AND after_json NOT LIKE '%olle%'"),
+		     1, "audited without the address");
+	/* A member of the organisation may not. */
+	call_as(&a, "POST", path, w_session(WHO_MEMBER), "contact_name=X&contact_email=x%40x.example", false, NULL);
+	cr_expect_eq(a.status, 403);
+	answer_free(&a);
+}

@@ -102,6 +102,8 @@ static const struct row rows[] = {
 	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
 	{"POST", "/admin/registrations/999999/notes", "note=x",
 	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
+	{"POST", "/admin/registrations/999999/contact", "contact_name=x",
+	 {401, 403, 403, 403, 404, 403, 403, 403, 404, 403, 404}},
 	{"GET", "/admin/networks/%N/registrations.csv", NULL, {302, 403, 403, 403, 200, 403, 403, 403, 200, 403, 200}},
 	/* end interest rows */
 	/* declarations rows */
