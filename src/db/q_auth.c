@@ -30,8 +30,9 @@ enum err db_session_insert(struct db *db, const char *token_hash, const struct s
 	"id, person_id, csrf_token, created_at, last_seen_at, expires_at, client_addr, " \
 	"user_agent "
 
-static void read_session(struct arena *a, struct db_stmt *st, struct session_row *s)
+static void read_session(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct session_row *s = row;
 	s->id = db_col_int(st, 0);
 	s->person_id = db_col_int(st, 1);
 	s->csrf_token = q_text(a, st, 2);
@@ -109,19 +110,7 @@ enum err db_sessions_of(struct db *db, struct arena *a, int64_t person, struct s
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, person);
-	size_t cap = 0, count = 0;
-	struct session_row *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_session(a, st, &out[count++]);
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_session, (void **)rows, n);
 }
 
 enum err db_link_insert(struct db *db, const char *token_hash, const struct link_row *l,
@@ -251,8 +240,9 @@ enum err db_api_token_insert(struct db *db, const char *token_hash, const struct
 
 #define TOKEN_COLUMNS "id, person_id, name, prefix, created_at, last_used_at, revoked_at "
 
-static void read_token(struct arena *a, struct db_stmt *st, struct api_token_row *t)
+static void read_token(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct api_token_row *t = row;
 	t->id = db_col_int(st, 0);
 	t->person_id = db_col_int(st, 1);
 	t->name = q_text(a, st, 2);
@@ -294,19 +284,7 @@ enum err db_api_tokens_of(struct db *db, struct arena *a, int64_t person,
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, person);
-	size_t cap = 0, count = 0;
-	struct api_token_row *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_token(a, st, &out[count++]);
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_token, (void **)rows, n);
 }
 
 enum err db_api_token_revoke(struct db *db, int64_t person, int64_t id, const char *now)

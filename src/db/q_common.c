@@ -40,6 +40,26 @@ void *q_grow(struct arena *a, void *array, size_t elem, size_t count, size_t *ca
 	return bigger;
 }
 
+enum err q_collect(struct db_stmt *st, struct arena *a, size_t elem, q_row_fn read, void **rows,
+		   size_t *n)
+{
+	size_t cap = 0, count = 0;
+	char *out = NULL;
+	bool row;
+	enum err rc;
+	while ((rc = db_step(st, &row)) == E_OK && row) {
+		out = q_grow(a, out, elem, count, &cap);
+		read(a, st, out + count * elem);
+		count++;
+	}
+	db_done(st);
+	if (rc != E_OK)
+		return rc;
+	*rows = out;
+	*n = count;
+	return E_OK;
+}
+
 enum err q_code_names(struct db *db, struct arena *a, const char *sql, bool with_sv,
 			   struct code_name **rows, size_t *n)
 {

@@ -27,6 +27,16 @@ const char *q_like_contains(struct arena *a, const char *text);
  * when count has reached cap; returns the (possibly new) array. */
 void *q_grow(struct arena *a, void *array, size_t elem, size_t count, size_t *cap);
 
+/* Reads the current result row of st into row (one element of the
+ * caller's array). */
+typedef void (*q_row_fn)(struct arena *a, struct db_stmt *st, void *row);
+
+/* Steps the prepared and bound st to its end, reading each row with read
+ * into a new element (elem bytes) of an arena array, and finishes st.
+ * *rows and *n are set only on success. */
+enum err q_collect(struct db_stmt *st, struct arena *a, size_t elem, q_row_fn read, void **rows,
+		   size_t *n);
+
 /* Runs sql (no parameters) returning (code, name[, name_sv]) rows into an
  * arena array; name_sv is read only when with_sv. */
 enum err q_code_names(struct db *db, struct arena *a, const char *sql, bool with_sv,

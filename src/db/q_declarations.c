@@ -61,8 +61,9 @@
 	"$42,$43,$44,$45,$46,$47,$48,$49,$50"
 
 /* Reads a board row from the first 13 columns. */
-static void read_board(struct arena *a, struct db_stmt *st, struct decl_row *r)
+static void read_board(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct decl_row *r = row;
 	memset(r, 0, sizeof *r);
 	r->id = db_col_int(st, 0);
 	r->organisation_id = db_col_int(st, 1);
@@ -80,8 +81,9 @@ static void read_board(struct arena *a, struct db_stmt *st, struct decl_row *r)
 }
 
 /* Reads a full row. */
-static void read_full(struct arena *a, struct db_stmt *st, struct decl_row *r)
+static void read_full(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct decl_row *r = row;
 	read_board(a, st, r);
 	r->contact_name = q_text(a, st, 13);
 	r->contact_email = q_text(a, st, 14);
@@ -350,23 +352,7 @@ static enum err run_count(struct db_stmt *st, int64_t *total)
 static enum err read_rows(struct db_stmt *st, struct arena *a, bool full, struct decl_row **rows,
 			  size_t *n)
 {
-	size_t cap = 0, count = 0;
-	struct decl_row *out = NULL;
-	bool row;
-	enum err rc;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		if (full)
-			read_full(a, st, &out[count++]);
-		else
-			read_board(a, st, &out[count++]);
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, full ? read_full : read_board, (void **)rows, n);
 }
 
 static void bind_board(struct db_stmt *st, const struct board_filter *f)

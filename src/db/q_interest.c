@@ -40,8 +40,9 @@ static int64_t col_id(struct db_stmt *st, int col)
 	return db_col_is_null(st, col) ? 0 : db_col_int(st, col);
 }
 
-static void read_reg(struct arena *a, struct db_stmt *st, struct registration *r)
+static void read_reg(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct registration *r = row;
 	memset(r, 0, sizeof *r);
 	r->id = db_col_int(st, 0);
 	r->organisation_id = db_col_int(st, 1);
@@ -87,25 +88,12 @@ static void bind_ref(struct db_stmt *st, int idx, int64_t id)
 static enum err read_regs(struct db_stmt *st, struct arena *a, struct registration **rows,
 			  size_t *n)
 {
-	size_t cap = 0, count = 0;
-	struct registration *out = NULL;
-	bool row;
-	enum err rc;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_reg(a, st, &out[count]);
-		count++;
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_reg, (void **)rows, n);
 }
 
-static void read_network(struct arena *a, struct db_stmt *st, struct interest_network *n)
+static void read_network(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct interest_network *n = row;
 	n->id = db_col_int(st, 0);
 	n->slug = q_text(a, st, 1);
 	n->name_sv = q_text(a, st, 2);
@@ -125,20 +113,7 @@ enum err db_interest_networks(struct db *db, struct arena *a, struct interest_ne
 	enum err rc = db_prepare(db, NETWORK_COLUMNS "ORDER BY name_en, id", &st);
 	if (rc != E_OK)
 		return rc;
-	size_t cap = 0, count = 0;
-	struct interest_network *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_network(a, st, &out[count]);
-		count++;
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_network, (void **)rows, n);
 }
 
 /* Runs a one-row network query whose $1 is already bound. */

@@ -170,6 +170,15 @@ enum err db_match_intl(struct db *db, struct arena *a, int64_t network, struct m
 	return E_OK;
 }
 
+static void read_pair_row(struct arena *a, struct db_stmt *st, void *row)
+{
+	struct mq_pair *p = row;
+	p->registration_id = db_col_int(st, 0);
+	p->declaration_id = db_col_int(st, 1);
+	p->rank = (int)db_col_int(st, 2);
+	p->kind = q_text(a, st, 3);
+}
+
 /* Runs a query of pairs bound to the network. */
 static enum err pairs(struct db *db, struct arena *a, const char *sql, int64_t network,
 		      struct mq_pair **rows, size_t *n)
@@ -181,23 +190,7 @@ static enum err pairs(struct db *db, struct arena *a, const char *sql, int64_t n
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, network);
-	size_t cap = 0, count = 0;
-	struct mq_pair *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		out[count].registration_id = db_col_int(st, 0);
-		out[count].declaration_id = db_col_int(st, 1);
-		out[count].rank = (int)db_col_int(st, 2);
-		out[count].kind = q_text(a, st, 3);
-		count++;
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_pair_row, (void **)rows, n);
 }
 
 enum err db_match_without_contact(struct db *db, int64_t network, int64_t *registrations,
@@ -403,8 +396,9 @@ enum err db_match_run_insert(struct db *db, int64_t network, int64_t by, const c
 	"m.id, m.run_by, p.name, m.run_at, m.mode, m.settings_json, m.result_json, m.total, " \
 	"m.confirmed_at FROM match_runs m LEFT JOIN people p ON p.id = m.run_by "
 
-static void read_run(struct arena *a, struct db_stmt *st, struct mq_run *r)
+static void read_run(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct mq_run *r = row;
 	r->id = db_col_int(st, 0);
 	r->run_by = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
 	r->run_by_name = q_text(a, st, 2);
@@ -427,19 +421,7 @@ enum err db_match_runs(struct db *db, struct arena *a, int64_t network, struct m
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, network);
-	size_t cap = 0, count = 0;
-	struct mq_run *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_run(a, st, &out[count++]);
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_run, (void **)rows, n);
 }
 
 enum err db_match_run(struct db *db, struct arena *a, int64_t network, int64_t id,
@@ -532,8 +514,9 @@ enum err db_partnership_consent_insert(struct db *db, int64_t partnership, const
 	"JOIN organisations io ON io.id = p.international_org_id "          \
 	"LEFT JOIN networks nw ON nw.id = p.network_id "
 
-static void read_partnership(struct arena *a, struct db_stmt *st, struct mq_partnership *p)
+static void read_partnership(struct arena *a, struct db_stmt *st, void *row)
 {
+	struct mq_partnership *p = row;
 	p->id = db_col_int(st, 0);
 	p->network_id = db_col_is_null(st, 1) ? 0 : db_col_int(st, 1);
 	p->swedish_org_id = db_col_int(st, 2);
@@ -684,19 +667,7 @@ enum err db_partnerships_of(struct db *db, struct arena *a, int64_t network,
 	if (rc != E_OK)
 		return rc;
 	db_bind_int(st, 1, network);
-	size_t cap = 0, count = 0;
-	struct mq_partnership *out = NULL;
-	bool row;
-	while ((rc = db_step(st, &row)) == E_OK && row) {
-		out = q_grow(a, out, sizeof *out, count, &cap);
-		read_partnership(a, st, &out[count++]);
-	}
-	db_done(st);
-	if (rc != E_OK)
-		return rc;
-	*rows = out;
-	*n = count;
-	return E_OK;
+	return q_collect(st, a, sizeof **rows, read_partnership, (void **)rows, n);
 }
 
 enum err db_match_network(struct db *db, struct arena *a, const char *slug, int64_t *id,

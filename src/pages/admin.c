@@ -103,11 +103,7 @@ enum err admin_people(struct req *req, struct resp *resp)
 	else if (active != NULL)
 		f.active = active[0] == '1';
 	struct paging pg;
-	const char *bad;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &pg, &bad) != E_OK)
-		resp_field_error(resp, bad, strcmp(bad, "page") == 0
-						    ? _("must be a whole number from 1 to 100000")
-						    : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &pg);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;
@@ -601,11 +597,7 @@ enum err admin_audit(struct req *req, struct resp *resp)
 	if (f.to != NULL && !date_valid(f.to))
 		resp_field_error(resp, "to", _("must be a date written YYYY-MM-DD"));
 	struct paging pg;
-	const char *bad;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &pg, &bad) != E_OK)
-		resp_field_error(resp, bad, strcmp(bad, "page") == 0
-						    ? _("must be a whole number from 1 to 100000")
-						    : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &pg);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;
@@ -736,11 +728,7 @@ enum err admin_mail(struct req *req, struct resp *resp)
 	if (f.to_text != NULL && strlen(f.to_text) > 254)
 		resp_field_error(resp, "to", _("must be at most 254 characters"));
 	struct paging pg;
-	const char *bad;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &pg, &bad) != E_OK)
-		resp_field_error(resp, bad, strcmp(bad, "page") == 0
-						    ? _("must be a whole number from 1 to 100000")
-						    : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &pg);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;

@@ -522,6 +522,15 @@ void pages_form_errors(json_t *model, json_t *errors)
 	json_object_set_new(model, "has_errors", json_true());
 }
 
+void pages_paging(struct req *req, struct resp *resp, struct paging *pg)
+{
+	const char *bad = NULL;
+	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), pg, &bad) != E_OK)
+		resp_field_error(resp, bad, strcmp(bad, "page") == 0
+						    ? _("must be a whole number from 1 to 100000")
+						    : _("must be a whole number from 1 to 200"));
+}
+
 void pages_form_ok(json_t *model)
 {
 	json_object_set_new(model, "errors", json_object());

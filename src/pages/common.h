@@ -81,6 +81,11 @@ enum err pages_form_invalid(struct req *req, struct resp *resp, const char *temp
 enum err pages_list_invalid(struct req *req, struct resp *resp, const char *template,
 			    json_t *model);
 
+/* Reads page and per_page from the query into pg; a bad value gets a
+ * field error naming it (the caller answers once every parameter is
+ * checked). */
+void pages_paging(struct req *req, struct resp *resp, struct paging *pg);
+
 /* Adds errors (stolen), error_list and has_errors to model, for a form
  * shown again. */
 void pages_form_errors(json_t *model, json_t *errors);

@@ -65,14 +65,7 @@ static enum err parse_params(struct req *req, struct resp *resp, struct country_
 	if (eligible != NULL && strcmp(eligible, "1") != 0 && strcmp(eligible, "0") != 0)
 		resp_field_error(resp, "eligible", _("must be 1 or 0"));
 	p->f.eligible_only = eligible != NULL && strcmp(eligible, "1") == 0;
-	const char *bad = NULL;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &p->paging, &bad) !=
-	    E_OK) {
-		if (strcmp(bad, "page") == 0)
-			resp_field_error(resp, "page", _("must be a whole number from 1 to 100000"));
-		else
-			resp_field_error(resp, "per_page", _("must be a whole number from 1 to 200"));
-	}
+	pages_paging(req, resp, &p->paging);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;

@@ -914,13 +914,7 @@ static enum err board_parse(struct req *req, struct resp *resp, const struct cod
 	p->f.language = pages_query(req, "language");
 	if (p->f.language != NULL && work_lang_find(p->f.language) == NULL)
 		resp_field_error(resp, "language", _("must be a language code, such as en"));
-	const char *bad = NULL;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &p->paging,
-			 &bad) != E_OK)
-		resp_field_error(resp, bad,
-				 strcmp(bad, "page") == 0
-				     ? _("must be a whole number from 1 to 100000")
-				     : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &p->paging);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;
@@ -1603,12 +1597,7 @@ enum err admin_declarations_index(struct req *req, struct resp *resp)
 		buf_free(&b);
 	}
 	struct paging pg;
-	const char *bad;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &pg, &bad) != E_OK)
-		resp_field_error(resp, bad,
-				 strcmp(bad, "page") == 0
-				     ? _("must be a whole number from 1 to 100000")
-				     : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &pg);
 	json_t *statuses = json_array();
 	for (int i = 0; i < DECL__COUNT; i++)
 		json_array_append_new(

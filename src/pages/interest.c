@@ -1157,11 +1157,7 @@ enum err interest_queue(struct req *req, struct resp *resp)
 		buf_free(&b);
 	}
 	struct paging pg;
-	const char *bad;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &pg, &bad) != E_OK)
-		resp_field_error(resp, bad, strcmp(bad, "page") == 0
-						    ? _("must be a whole number from 1 to 100000")
-						    : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &pg);
 	json_t *statuses = json_array();
 	for (int i = 0; i < REG__COUNT; i++)
 		json_array_append_new(statuses, pages_option(reg_status_code((enum reg_status)i),

@@ -174,13 +174,7 @@ static enum err parse_list(struct req *req, struct resp *resp, struct list_param
 			    resp, "theme",
 			    arena_printf(req->arena, _("must be one of: %s"), theme_slugs(req, p)));
 	}
-	const char *bad = NULL;
-	if (paging_parse(pages_query(req, "page"), pages_query(req, "per_page"), &p->paging,
-			 &bad) != E_OK)
-		resp_field_error(resp, bad,
-				 strcmp(bad, "page") == 0
-				     ? _("must be a whole number from 1 to 100000")
-				     : _("must be a whole number from 1 to 200"));
+	pages_paging(req, resp, &p->paging);
 	if (resp->error != E_OK) {
 		resp->error_message = _("Some search parameters are not valid.");
 		return E_INVALID;
